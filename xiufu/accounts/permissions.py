@@ -1,0 +1,87 @@
+"""Least privilege: which staff role may do what.
+
+Actions and selectors call ``require`` before they touch anything; views never decide alone. An
+enterprise user holds no staff permission: what it may see is its own enterprise, enforced by the
+selectors' scoping.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from xiufu.accounts.choices import Role
+from xiufu.core.errors import PermissionDenied
+
+
+class Perm(StrEnum):
+    VIEW_ENTERPRISES = "view_enterprises"
+    REGISTER_ENTERPRISE = "register_enterprise"
+    VIEW_CREDIT_RECORDS = "view_credit_records"
+    VIEW_LEDGER = "view_ledger"
+    VIEW_FULL_IDENTIFIER = "view_full_identifier"
+    MANAGE_USERS = "manage_users"
+    MANAGE_POWERS_OF_ATTORNEY = "manage_powers_of_attorney"
+    VIEW_ACCESS_LOG = "view_access_log"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    USE_ADMIN = "use_admin"
+    LOAD_DEMO = "load_demo"
+
+
+_READ = {Perm.VIEW_ENTERPRISES, Perm.VIEW_CREDIT_RECORDS}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    # The clerk checks identity documents at the counter, so it needs full ID numbers.
+    Role.INTAKE_CLERK: frozenset(
+        _READ
+        | {Perm.REGISTER_ENTERPRISE, Perm.VIEW_FULL_IDENTIFIER, Perm.MANAGE_POWERS_OF_ATTORNEY}
+    ),
+    # The investigator cross-verifies reported data against the ledger and the applicant.
+    Role.INVESTIGATOR: frozenset(_READ | {Perm.VIEW_LEDGER, Perm.VIEW_FULL_IDENTIFIER}),
+    Role.APPROVER: frozenset(_READ | {Perm.VIEW_LEDGER}),
+    Role.REPORTER: frozenset(_READ),
+    Role.COMPLIANCE_ADMIN: frozenset(
+        _READ
+        | {
+            Perm.REGISTER_ENTERPRISE,
+            Perm.VIEW_LEDGER,
+            Perm.VIEW_FULL_IDENTIFIER,
+            Perm.MANAGE_USERS,
+            Perm.MANAGE_POWERS_OF_ATTORNEY,
+            Perm.VIEW_ACCESS_LOG,
+            Perm.VIEW_AUDIT_LOG,
+            Perm.USE_ADMIN,
+            Perm.LOAD_DEMO,
+        }
+    ),
+    # Read-only: sees everything an auditor must check, changes nothing, never full identifiers.
+    Role.AUDITOR: frozenset(_READ | {Perm.VIEW_LEDGER, Perm.VIEW_ACCESS_LOG, Perm.VIEW_AUDIT_LOG}),
+}
+
+
+def permissions_of(user: Any) -> frozenset[Perm]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    granted: set[Perm] = set()
+    for role in getattr(user, "roles", ()):
+        granted |= ROLE_PERMISSIONS.get(role, frozenset())
+    return frozenset(granted)
+
+
+def has_perm(user: Any, perm: Perm) -> bool:
+    return perm in permissions_of(user)
+
+
+def roles_with(perm: Perm) -> list[str]:
+    return [str(role) for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+
+
+def require(user: Any, perm: Perm) -> None:
+    """Raise ``PermissionDenied`` (403, code ``role_required``) unless the user may do ``perm``."""
+    if not has_perm(user, perm):
+        labels = "、".join(Role(r).label for r in roles_with(perm))
+        raise PermissionDenied(
+            f"此操作需要以下角色之一：{labels}。",
+            code="role_required",
+            details={"permission": str(perm), "roles": roles_with(perm)},
+        )
