@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 from xiufu.core.env import ConfigError, Env
 
@@ -15,12 +16,12 @@ env = Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = env.path("XIUFU_DATA_DIR", Path.cwd() / "var")
-PRODUCTION = env.bool("XIUFU_PRODUCTION", False)
-DEBUG = env.bool("XIUFU_DEBUG", False)
+PRODUCTION = env.flag("XIUFU_PRODUCTION", False)
+DEBUG = env.flag("XIUFU_DEBUG", False)
 
 
 def _secret_key() -> str:
-    value = env.str("SECRET_KEY")
+    value = env.string("SECRET_KEY")
     if value:
         if len(value) < 32:
             raise ConfigError("SECRET_KEY", "must be at least 32 characters long")
@@ -36,10 +37,11 @@ def _secret_key() -> str:
     return key_file.read_text().strip()
 
 
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+for _directory in (DATA_DIR, DATA_DIR / "static", DATA_DIR / "media"):
+    _directory.mkdir(parents=True, exist_ok=True)
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env.list("XIUFU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("XIUFU_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = env.items("XIUFU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.items("XIUFU_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -129,8 +131,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins: django-axes locks a username+address pair after N failures for a cool-off time.
-AXES_FAILURE_LIMIT = env.int("XIUFU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env.int("XIUFU_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_FAILURE_LIMIT = env.integer("XIUFU_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.integer("XIUFU_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -139,7 +141,7 @@ AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("XIUFU_SESSION_SECONDS", 8 * 3600, minimum=60)
+SESSION_COOKIE_AGE = env.integer("XIUFU_SESSION_SECONDS", 8 * 3600, minimum=60)
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -162,15 +164,15 @@ MEDIA_URL = "/media/"
 
 STORAGE_BACKEND = env.choice("XIUFU_STORAGE", "local", ("local", "s3"))
 if STORAGE_BACKEND == "s3":
-    _bucket = env.str("XIUFU_S3_BUCKET")
+    _bucket = env.string("XIUFU_S3_BUCKET")
     if not _bucket:
         raise ConfigError("XIUFU_S3_BUCKET", "is required when XIUFU_STORAGE is s3")
-    _default_storage: dict[str, object] = {
+    _default_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": _bucket,
-            "endpoint_url": env.str("XIUFU_S3_ENDPOINT_URL") or None,
-            "region_name": env.str("XIUFU_S3_REGION") or None,
+            "endpoint_url": env.string("XIUFU_S3_ENDPOINT_URL") or None,
+            "region_name": env.string("XIUFU_S3_REGION") or None,
             "default_acl": None,
             "querystring_auth": True,
         },
@@ -186,15 +188,15 @@ STORAGES = {
 }
 
 # Request bodies: JSON is small; uploads have their own limits from the rule pack later.
-MAX_REQUEST_BODY_BYTES = env.int("XIUFU_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+MAX_REQUEST_BODY_BYTES = env.integer("XIUFU_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 # The institution operating this xiufu: the furnisher of the records it shows.
-FURNISHER_CODE = env.str("XIUFU_FURNISHER_CODE", "B0000000000001")
-FURNISHER_NAME = env.str("XIUFU_FURNISHER_NAME", "修复示范银行股份有限公司")
+FURNISHER_CODE = env.string("XIUFU_FURNISHER_CODE", "B0000000000001")
+FURNISHER_NAME = env.string("XIUFU_FURNISHER_NAME", "修复示范银行股份有限公司")
 
-API_PAGE_SIZE = env.int("XIUFU_API_PAGE_SIZE", 50, minimum=1)
+API_PAGE_SIZE = env.integer("XIUFU_API_PAGE_SIZE", 50, minimum=1)
 NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -68,7 +68,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def staff(*roles: str, username: str | None = None) -> User:
-    user = UserFactory(username=username or f"staff{next(_serial)}")
+    user: User = UserFactory.create(username=username or f"staff{next(_serial)}")
     RoleGrant.objects.bulk_create([RoleGrant(user=user, role=r) for r in roles])
     return User.objects.get(pk=user.pk)  # fresh instance: no cached roles
 
@@ -82,11 +82,13 @@ def enterprise_user(
 ) -> User:
     """A user bound to the enterprise; an agent gets a power of attorney valid ``poa_days``
     from today (negative: one that has already lapsed)."""
-    user = UserFactory(username=username or f"ent{next(_serial)}", kind=UserKind.ENTERPRISE)
-    person = (
+    user: User = UserFactory.create(
+        username=username or f"ent{next(_serial)}", kind=UserKind.ENTERPRISE
+    )
+    person: Person = (
         enterprise.legal_representative
         if capacity == Capacity.LEGAL_REPRESENTATIVE
-        else PersonFactory()
+        else PersonFactory.create()
     )
     membership = EnterpriseMembership.objects.create(
         user=user, enterprise=enterprise, person=person, capacity=capacity

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from xiufu.accounts import actions
 from xiufu.accounts.permissions import permissions_of
@@ -48,15 +48,15 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.post("/users/staff", response={201: UserOut, **ERRORS})
-def create_staff_user(request: HttpRequest, payload: StaffUserIn) -> tuple[int, object]:
+def create_staff_user(request: HttpRequest, payload: StaffUserIn) -> Status:
     user = actions.do_create_staff_user(**payload.dict(), actor=actor(request))
-    return 201, user
+    return Status(201, user)
 
 
 @router.post("/users/enterprise", response={201: UserOut, **ERRORS})
-def create_enterprise_user(request: HttpRequest, payload: EnterpriseUserIn) -> tuple[int, object]:
+def create_enterprise_user(request: HttpRequest, payload: EnterpriseUserIn) -> Status:
     user = actions.do_create_enterprise_user(**payload.dict(), actor=actor(request))
-    return 201, user
+    return Status(201, user)
 
 
 @router.put("/users/{user_id}/roles", response={200: UserOut, **ERRORS})
@@ -67,23 +67,23 @@ def set_roles(request: HttpRequest, user_id: int, payload: RolesIn) -> object:
 @router.post("/users/{user_id}/powers-of-attorney", response={201: PowerOfAttorneyOut, **ERRORS})
 def register_power_of_attorney(
     request: HttpRequest, user_id: int, payload: PowerOfAttorneyIn
-) -> tuple[int, object]:
+) -> Status:
     poa = actions.do_register_power_of_attorney(user_id, **payload.dict(), actor=actor(request))
-    return 201, poa
+    return Status(201, poa)
 
 
 @router.post("/tokens", response={201: TokenOut, **ERRORS})
-def issue_token(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenOut]:
+def issue_token(request: HttpRequest, payload: TokenIn) -> Status:
     token, key = actions.do_issue_api_token(
         payload.user_id, name=payload.name, expires_at=payload.expires_at, actor=actor(request)
     )
     out = TokenOut(
         id=token.pk, name=token.name, prefix=token.prefix, expires_at=token.expires_at, key=key
     )
-    return 201, out
+    return Status(201, out)
 
 
 @router.delete("/tokens/{token_id}", response={204: None, **ERRORS})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status:
     actions.do_revoke_api_token(token_id, actor=actor(request))
-    return 204, None
+    return Status(204, None)

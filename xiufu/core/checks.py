@@ -16,7 +16,7 @@ from xiufu.core.health import check_health
 def effective_configuration() -> Iterator[tuple[str, str]]:
     env = Env()
     database = settings.DATABASES["default"]
-    url = env.str("DATABASE_URL") or f"sqlite:///{database['NAME']}"
+    url = env.string("DATABASE_URL") or f"sqlite:///{database['NAME']}"
     yield "XIUFU_DATA_DIR", str(settings.DATA_DIR)
     yield "XIUFU_PRODUCTION", str(settings.PRODUCTION)
     yield "DATABASE_URL", mask_url_password(url)
@@ -28,7 +28,7 @@ def effective_configuration() -> Iterator[tuple[str, str]]:
         options = settings.STORAGES["default"]["OPTIONS"]
         yield "XIUFU_S3_BUCKET", str(options["bucket_name"])
         yield "XIUFU_S3_ENDPOINT_URL", str(options["endpoint_url"] or "(AWS default)")
-        yield "AWS_SECRET_ACCESS_KEY", mask_secret(env.str("AWS_SECRET_ACCESS_KEY"))
+        yield "AWS_SECRET_ACCESS_KEY", mask_secret(env.string("AWS_SECRET_ACCESS_KEY"))
     else:
         yield "media root", str(settings.MEDIA_ROOT)
     yield "XIUFU_MAX_BODY_BYTES", str(settings.MAX_REQUEST_BODY_BYTES)

@@ -43,10 +43,10 @@ class Env:
             return default
         return parse(value)
 
-    def str(self, name: str, default: str = "") -> str:
+    def string(self, name: str, default: str = "") -> str:
         return self._parse(name, default, lambda v: v)
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def flag(self, name: str, default: bool = False) -> bool:
         def parse(value: str) -> bool:
             lowered = value.lower()
             if lowered in _TRUE:
@@ -57,7 +57,7 @@ class Env:
 
         return self._parse(name, default, parse)
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def integer(self, name: str, default: int, *, minimum: int | None = None) -> int:
         def parse(value: str) -> int:
             try:
                 number = int(value)
@@ -69,7 +69,7 @@ class Env:
 
         return self._parse(name, default, parse)
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def items(self, name: str, default: list[str]) -> list[str]:
         def parse(value: str) -> list[str]:
             items = [item.strip() for item in value.split(",")]
             if any(not item for item in items):

@@ -8,7 +8,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     def __init__(self, app: Any, options: dict[str, Any]) -> None:
         self.application = app
         self.options = options
@@ -29,14 +29,14 @@ def run_gunicorn(*, host: str, port: int, workers: int | None) -> None:
     from xiufu.core.env import Env
 
     env = Env()
-    workers = workers or env.int("XIUFU_WEB_WORKERS", 2, minimum=1)
+    workers = workers or env.integer("XIUFU_WEB_WORKERS", 2, minimum=1)
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     options = {
         "bind": bind,
         "workers": workers,
-        "threads": env.int("XIUFU_WEB_THREADS", 4, minimum=1),
+        "threads": env.integer("XIUFU_WEB_THREADS", 4, minimum=1),
         "worker_class": "gthread",
-        "timeout": env.int("XIUFU_WEB_TIMEOUT", 60, minimum=5),
+        "timeout": env.integer("XIUFU_WEB_TIMEOUT", 60, minimum=5),
         "graceful_timeout": 10,
         "accesslog": "-",
         "errorlog": "-",

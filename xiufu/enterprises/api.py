@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiufu.audit.access import AccessContext
@@ -28,10 +28,10 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> object:
 
 
 @router.post("/enterprises", response={201: EnterpriseOut, **ERRORS})
-def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> tuple[int, object]:
+def register_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Status:
     data = payload.dict()
     enterprise = actions.do_register_enterprise(**data, actor=actor(request))
-    return 201, enterprise
+    return Status(201, enterprise)
 
 
 @router.get("/people/{person_id}/identifier", response={200: PersonIdentifierOut, **ERRORS})

@@ -23,7 +23,17 @@ from xiufu.records.choices import (
     PublicRecordStatus,
 )
 
-MONEY = {"max_digits": 18, "decimal_places": 2, "validators": [MinValueValidator(0)]}
+
+def money(label: str, *, null: bool = False) -> models.DecimalField:
+    """An amount: Decimal with two places, never negative, never a float."""
+    return models.DecimalField(
+        label,
+        max_digits=18,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        null=null,
+        blank=null,
+    )
 
 
 class LoanFields(models.Model):
@@ -36,15 +46,15 @@ class LoanFields(models.Model):
     contract_number = models.CharField("合同编号", max_length=60)
     loan_type = models.CharField("借贷业务种类", max_length=30, choices=LoanType.choices)
     currency = models.CharField("币种", max_length=3, choices=Currency.choices, default="CNY")
-    principal = models.DecimalField("借款金额", **MONEY)
-    balance = models.DecimalField("余额", **MONEY)
+    principal = money("借款金额")
+    balance = money("余额")
     open_date = models.DateField("开立日期")
     maturity_date = models.DateField("到期日期")
     close_date = models.DateField("结清日期", null=True, blank=True)
     status = models.CharField("账户状态", max_length=20, choices=AccountStatus.choices)
     five_tier_class = models.CharField("五级分类", max_length=20, choices=FiveTierClass.choices)
-    overdue_amount = models.DecimalField("逾期总额", **MONEY)
-    overdue_principal = models.DecimalField("逾期本金", **MONEY)
+    overdue_amount = money("逾期总额")
+    overdue_principal = money("逾期本金")
     overdue_days = models.PositiveIntegerField("逾期天数", default=0)
     # Oldest first: [{"month": "2025-01", "status": "N"}, …] (RepaymentStatus codes).
     repayment_history = models.JSONField("还款记录", default=list, blank=True)
@@ -70,13 +80,13 @@ class GuaranteeFields(models.Model):
     borrower_uscc = models.CharField("被担保人统一社会信用代码", max_length=18)
     guaranteed_loan_business_id = models.CharField("被担保业务标识码", max_length=60)
     currency = models.CharField("币种", max_length=3, choices=Currency.choices, default="CNY")
-    guaranteed_amount = models.DecimalField("担保金额", **MONEY)
-    liability_balance = models.DecimalField("相关还款责任余额", **MONEY)
+    guaranteed_amount = money("担保金额")
+    liability_balance = money("相关还款责任余额")
     start_date = models.DateField("开始日期")
     end_date = models.DateField("到期日期")
     status = models.CharField("状态", max_length=20, choices=GuaranteeStatus.choices)
     five_tier_class = models.CharField("五级分类", max_length=20, choices=FiveTierClass.choices)
-    overdue_amount = models.DecimalField("被担保业务逾期总额", **MONEY)
+    overdue_amount = money("被担保业务逾期总额")
     reporting_date = models.DateField("信息报告日期")
 
     class Meta:
@@ -98,7 +108,7 @@ class PublicRecordFields(models.Model):
     document_number = models.CharField("文书编号", max_length=100)
     decided_on = models.DateField("认定日期")
     currency = models.CharField("币种", max_length=3, choices=Currency.choices, default="CNY")
-    amount = models.DecimalField("金额", null=True, blank=True, **MONEY)
+    amount = money("金额", null=True)
     status = models.CharField("状态", max_length=20, choices=PublicRecordStatus.choices)
     publicity_until = models.DateField("公示截止日期", null=True, blank=True)
     description = models.CharField("摘要", max_length=300, blank=True)

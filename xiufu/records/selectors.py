@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
-
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit.access import AccessContext, log_access
 from xiufu.core.errors import ErrorCode, InvalidInput, NotFound
@@ -22,8 +20,8 @@ from xiufu.records import models as m
 class RecordKind:
     code: str
     label: str
-    reported: type[models.Model]
-    ledger: type[models.Model]
+    reported: type[Any]
+    ledger: type[Any]
 
 
 RECORD_KINDS: dict[str, RecordKind] = {
@@ -60,7 +58,7 @@ def reported_records(
     """The records of one kind this furnisher reported about the enterprise."""
     kind = record_kind(kind_code)
     enterprise = _readable_enterprise(actor, enterprise_id)
-    rows = list(kind.reported._default_manager.filter(enterprise=enterprise))  # type: ignore[attr-defined]
+    rows = list(kind.reported._default_manager.filter(enterprise=enterprise))
     log_access(
         access,
         enterprise=enterprise,
@@ -73,7 +71,7 @@ def reported_records(
 def reported_record(actor: Any, kind_code: str, record_id: int, *, access: AccessContext) -> Any:
     """One reported record; NotFound if it does not exist or is not the actor's to see."""
     kind = record_kind(kind_code)
-    row = kind.reported._default_manager.filter(pk=record_id).first()  # type: ignore[attr-defined]
+    row = kind.reported._default_manager.filter(pk=record_id).first()
     if row is None:
         raise NotFound("未找到该记录。", what=kind.code)
     try:
@@ -91,7 +89,7 @@ def ledger_records(
     kind = record_kind(kind_code)
     enterprise = get_enterprise(actor, enterprise_id)
     require(actor, Perm.VIEW_LEDGER)
-    rows = list(kind.ledger._default_manager.filter(enterprise=enterprise))  # type: ignore[attr-defined]
+    rows = list(kind.ledger._default_manager.filter(enterprise=enterprise))
     log_access(
         access,
         enterprise=enterprise,

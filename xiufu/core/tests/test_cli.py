@@ -1,0 +1,143 @@
+"""The ``xiufu`` command, run as a user would run it: in a separate process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+
+import pytest
+from django.db import connection
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args, env_overrides, timeout=120):
+    env = {**os.environ, **env_overrides}
+    return subprocess.run(
+        [sys.executable, "-m", "xiufu.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path, django_db_blocker):
+    """An empty database of the same engine the suite runs on."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    name = f"xiufu_cli_{uuid.uuid4().hex[:10]}"
+    settings_dict = connection.settings_dict
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
+    yield f"postgres://{user}@{host}:{port}/{name}"
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_serve_migrates_loads_demo_and_answers_healthz(tmp_path, fresh_database_url):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "XIUFU_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": fresh_database_url,
+        "XIUFU_WEB_WORKERS": "1",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xiufu.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        status = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    status = r.status
+                    break
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0]
+    assert "演示账号" in output
+    for username in ("clerk", "investigator", "approver", "reporter", "compliance", "auditor"):
+        assert username in output
+    assert "gunicorn" in output.lower()  # a production server, not runserver
+
+
+def test_check_masks_secrets(tmp_path):
+    result = _run(
+        ["check"],
+        {
+            "XIUFU_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "this-is-a-very-secret-key-that-nobody-may-see",
+            "DATABASE_URL": "postgres://xiufu:hunter2-password@127.0.0.1:1/nothing",
+        },
+    )
+    output = result.stdout + result.stderr
+    assert "this-is-a-very-secret-key" not in output
+    assert "hunter2-password" not in output
+    assert "SECRET_KEY = ****(45 chars)" in output
+    assert "postgres://xiufu:****@127.0.0.1:1/nothing" in output
+    assert "[FAIL] database" in output
+    assert result.returncode == 1
+
+
+def test_check_passes_on_a_migrated_database(tmp_path, fresh_database_url):
+    env = {"XIUFU_DATA_DIR": str(tmp_path), "DATABASE_URL": fresh_database_url}
+    assert "[FAIL] migrations" in _run(["check"], env).stdout
+    _run(["manage", "migrate", "-v0"], env)
+    result = _run(["check"], env)
+    assert result.returncode == 0, result.stdout
+    assert "[OK] storage" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "problem"),
+    [
+        ("XIUFU_LOGIN_FAILURE_LIMIT", "ten", "expected an integer"),
+        ("XIUFU_PRODUCTION", "perhaps", "expected one of true/false"),
+        ("DATABASE_URL", "mysql://localhost/x", "expected a sqlite:// or postgres:// URL"),
+        ("SECRET_KEY", "short", "at least 32 characters"),
+        ("XIUFU_STORAGE", "ftp", "expected one of local, s3"),
+    ],
+)
+def test_a_malformed_variable_stops_start_up_naming_it(tmp_path, variable, value, problem):
+    result = _run(["check"], {"XIUFU_DATA_DIR": str(tmp_path), variable: value})
+    assert result.returncode == 2
+    assert f"configuration error: {variable}: " in result.stderr
+    assert problem in result.stderr
+
+
+def test_production_requires_a_secret_key(tmp_path):
+    env = {"XIUFU_DATA_DIR": str(tmp_path), "XIUFU_PRODUCTION": "true", "SECRET_KEY": ""}
+    result = _run(["check"], env)
+    assert result.returncode == 2
+    assert "SECRET_KEY: is required" in result.stderr
+
+
+def test_bad_arguments_are_explained():
+    result = _run(["serve", "--port", "99999"], {})
+    assert result.returncode == 2
+    assert "port must be between 1 and 65535" in result.stderr
