@@ -5,9 +5,12 @@ from ninja import NinjaAPI
 from xiufu.accounts.api import router as accounts_router
 from xiufu.accounts.auth import api_auth
 from xiufu.audit.api import router as audit_router
+from xiufu.calendar.api import router as calendar_router
+from xiufu.cases.api import router as cases_router
 from xiufu.core.api import install_error_handlers
 from xiufu.enterprises.api import router as enterprises_router
 from xiufu.records.api import router as records_router
+from xiufu.rules.api import router as rules_router
 
 api = NinjaAPI(
     title="xiufu API",
@@ -24,3 +27,6 @@ api.add_router("", accounts_router)
 api.add_router("", enterprises_router)
 api.add_router("", records_router)
 api.add_router("", audit_router)
+api.add_router("", calendar_router)
+api.add_router("", rules_router)
+api.add_router("", cases_router)

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "xiufu.accounts",
     "xiufu.enterprises",
     "xiufu.records",
+    "xiufu.calendar",
+    "xiufu.rules",
+    "xiufu.cases",
     "xiufu.demo",
 ]
 
@@ -195,6 +198,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # The institution operating this xiufu: the furnisher of the records it shows.
 FURNISHER_CODE = env.string("XIUFU_FURNISHER_CODE", "B0000000000001")
 FURNISHER_NAME = env.string("XIUFU_FURNISHER_NAME", "修复示范银行股份有限公司")
+
+# The bureau adapter corrections leave through (xiufu/bureau/adapters.py).
+BUREAU_ADAPTER = env.choice("XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess",))
 
 API_PAGE_SIZE = env.integer("XIUFU_API_PAGE_SIZE", 50, minimum=1)
 NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE

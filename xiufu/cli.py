@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("demo", help="reset the database and load the demo data")
     commands.add_parser("check", help="show the effective configuration and check the system")
 
+    deadlines = commands.add_parser(
+        "deadlines", help="list cases at risk of or in breach of their statutory deadline"
+    )
+    deadlines.add_argument("--all", action="store_true", help="also list cases that are on track")
+    deadlines.add_argument(
+        "--no-record", action="store_true", help="do not record new warnings and breaches"
+    )
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -72,7 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_django()
-    handler = {"serve": cmd_serve, "demo": cmd_demo, "check": cmd_check, "manage": cmd_manage}
+    handler = {
+        "serve": cmd_serve,
+        "demo": cmd_demo,
+        "check": cmd_check,
+        "deadlines": cmd_deadlines,
+        "manage": cmd_manage,
+    }
     return handler[args.command](args)
 
 
@@ -136,6 +150,20 @@ def cmd_check(args: argparse.Namespace) -> int:
         ok &= passed
         print(f"  [{'OK' if passed else 'FAIL'}] {name}: {detail}")
     return 0 if ok else 1
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from xiufu.cases.deadlines import deadline_rows, format_rows
+
+    if not args.no_record:
+        from xiufu.cases.actions import do_check_clocks
+
+        report = do_check_clocks()
+        if report.warned or report.breached:
+            print(f"新记录：预警 {len(report.warned)} 件，超期 {len(report.breached)} 件。")
+    rows = deadline_rows(include_on_track=args.all)
+    print(format_rows(rows))
+    return 0
 
 
 def cmd_manage(args: argparse.Namespace) -> int:

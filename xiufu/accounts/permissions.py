@@ -26,18 +26,30 @@ class Perm(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     USE_ADMIN = "use_admin"
     LOAD_DEMO = "load_demo"
+    VIEW_CASES = "view_cases"
+    OPEN_CASE = "open_case"
+    MANAGE_CALENDAR = "manage_calendar"
+    MANAGE_RULE_PACKS = "manage_rule_packs"
 
 
-_READ = {Perm.VIEW_ENTERPRISES, Perm.VIEW_CREDIT_RECORDS}
+_READ = {Perm.VIEW_ENTERPRISES, Perm.VIEW_CREDIT_RECORDS, Perm.VIEW_CASES}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     # The clerk checks identity documents at the counter, so it needs full ID numbers.
     Role.INTAKE_CLERK: frozenset(
         _READ
-        | {Perm.REGISTER_ENTERPRISE, Perm.VIEW_FULL_IDENTIFIER, Perm.MANAGE_POWERS_OF_ATTORNEY}
+        | {
+            Perm.REGISTER_ENTERPRISE,
+            Perm.VIEW_FULL_IDENTIFIER,
+            Perm.MANAGE_POWERS_OF_ATTORNEY,
+            Perm.OPEN_CASE,
+        }
     ),
     # The investigator cross-verifies reported data against the ledger and the applicant.
-    Role.INVESTIGATOR: frozenset(_READ | {Perm.VIEW_LEDGER, Perm.VIEW_FULL_IDENTIFIER}),
+    # Investigators also open proactive cases for errors the furnisher finds itself.
+    Role.INVESTIGATOR: frozenset(
+        _READ | {Perm.VIEW_LEDGER, Perm.VIEW_FULL_IDENTIFIER, Perm.OPEN_CASE}
+    ),
     Role.APPROVER: frozenset(_READ | {Perm.VIEW_LEDGER}),
     Role.REPORTER: frozenset(_READ),
     Role.COMPLIANCE_ADMIN: frozenset(
@@ -52,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_AUDIT_LOG,
             Perm.USE_ADMIN,
             Perm.LOAD_DEMO,
+            Perm.MANAGE_CALENDAR,
+            Perm.MANAGE_RULE_PACKS,
         }
     ),
     # Read-only: sees everything an auditor must check, changes nothing, never full identifiers.

@@ -1,6 +1,6 @@
-"""The registry of audit event types.
+"""The registry of audit event types, and the types of the foundation apps.
 
-Every audit event has a dotted type (``xiufu.enterprise.registered``) registered here with a label
+Every audit event has a dotted type (``xiufu.enterprise.registered``) registered with a label
 and the keys of its payload; recording an unregistered type is a programming error, and a test fails
 when a registered type is missing from docs/audit-events.md.
 """

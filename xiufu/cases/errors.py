@@ -1,0 +1,31 @@
+from enum import StrEnum
+
+
+class CaseErrorCode(StrEnum):
+    """Stable codes of the case workflow's errors (returned by the API, translated by the pages)."""
+
+    CASE_CHANGED = "case_changed"
+    INVALID_TRANSITION = "invalid_transition"
+    MAKER_CHECKER = "maker_checker"
+    NOT_ASSIGNED = "not_assigned_investigator"
+    SUPPLEMENT_NOT_ONE_TIME = "supplement_not_one_time"
+    REVIEW_INCOMPLETE = "review_incomplete"
+    OPTIONAL_MATERIAL = "optional_material_not_required"
+    REVIEW_HAS_DEFECTS = "review_has_defects"
+    REVIEW_HAS_NO_DEFECTS = "review_has_no_defects"
+    NOTHING_SUPPLEMENTED = "nothing_supplemented"
+    NO_ITEMS = "no_items"
+    FINDINGS_INCOMPLETE = "findings_incomplete"
+    ERRORS_CONFIRMED = "errors_confirmed"
+    PROPOSALS_INCOMPLETE = "proposals_incomplete"
+    REASON_REQUIRED = "reason_required"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_REQUIREMENT = "unknown_requirement"
+    UNKNOWN_INTAKE_GROUND = "unknown_intake_ground"
+    RECORD_NOT_FOUND = "record_not_found"
+    DUPLICATE_ITEM = "duplicate_item"
+    PAUSE_NOT_ALLOWED = "pause_not_allowed"
+    CLOCK_NOT_PAUSED = "clock_not_paused"
+    INVALID_CHANGE = "invalid_change"
+    ALREADY_RATED = "already_rated"
+    NOT_REPLIED = "not_replied"

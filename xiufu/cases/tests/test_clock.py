@@ -1,0 +1,76 @@
+"""The statutory clock: Art. 25's 20 days on China's calendar, warnings, breaches, pauses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from xiufu.cases import actions
+from xiufu.cases.deadlines import deadline_rows, format_rows
+from xiufu.cases.models import CaseEvent
+from xiufu.core.errors import Conflict
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _accepted_on(drive, day: dt.date):
+    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 10, tzinfo=SHANGHAI)):
+        d = drive()
+        d.to_accepted()
+    return d
+
+
+def test_twenty_days_across_national_day_2025(drive):
+    # received 2025-09-12: the 20th day is 10-02, inside the holiday → the next working day
+    case = _accepted_on(drive, dt.date(2025, 9, 12)).case
+    assert case.received_on == dt.date(2025, 9, 12)
+    assert case.due_on == dt.date(2025, 10, 9)
+    assert case.calendar_confirmed
+    event = CaseEvent.objects.get(case=case, event="accept")
+    assert event.payload["clock"]["due"] == "2025-10-09"
+    assert "CD-DL-REPLY" in event.rule_ids
+
+
+def test_twenty_days_into_spring_festival_2026(drive):
+    case = _accepted_on(drive, dt.date(2026, 1, 27)).case
+    assert case.due_on == dt.date(2026, 2, 24)
+
+
+def test_a_deadline_in_a_year_without_a_confirmed_schedule_is_flagged(drive):
+    case = _accepted_on(drive, dt.date(2026, 12, 20)).case
+    assert not case.calendar_confirmed
+    assert case.unconfirmed_years == [2027]
+
+
+def test_warning_then_breach_are_recorded_once(drive):
+    d = _accepted_on(drive, dt.date(2025, 9, 12))
+    assert actions.do_check_clocks(today=dt.date(2025, 9, 20)).warned == []
+    report = actions.do_check_clocks(today=dt.date(2025, 10, 1))
+    assert report.warned == [d.case.number]
+    assert actions.do_check_clocks(today=dt.date(2025, 10, 2)).warned == []
+    assert actions.do_check_clocks(today=dt.date(2025, 10, 10)).breached == [d.case.number]
+    assert actions.do_check_clocks(today=dt.date(2025, 10, 11)).breached == []
+    events = list(CaseEvent.objects.filter(case_id=d.case_id).values_list("event", flat=True))
+    assert events.count("warn_clock") == 1
+    assert events.count("record_breach") == 1
+
+
+def test_deadline_listing_shows_at_risk_and_breached(drive):
+    with time_machine.travel(dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)):
+        _accepted_on(drive, dt.date(2025, 9, 12))
+        rows = deadline_rows()
+        assert [r.state for r in rows] == ["breached"]
+        assert "已超期" in format_rows(rows)
+
+
+def test_this_pack_allows_no_pause(drive):
+    d = _accepted_on(drive, dt.date(2025, 9, 12))
+    with pytest.raises(Conflict) as caught:
+        actions.do_pause_clock(
+            d.case_id, reason="等待外部机构回函", expected_version=d.v, actor=d.cast.investigator
+        )
+    assert caught.value.code == "pause_not_allowed"

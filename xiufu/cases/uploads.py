@@ -1,0 +1,97 @@
+"""Receiving a material: the type sniffed from the content, limits from the rule pack, the SHA-256
+computed while the file streams, duplicates in the case detected."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+from xiufu.core.errors import Conflict, InvalidInput
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+TIFF = "image/tiff"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA_LABELS = {
+    PDF: "PDF",
+    JPEG: "JPEG 图片",
+    PNG: "PNG 图片",
+    TIFF: "TIFF 图片",
+    DOCX: "Word 文档",
+}
+
+
+def sniff_media_type(head: bytes, stream: IO[bytes]) -> str | None:
+    """The media type from the file's own bytes; the name and the browser's claim are ignored."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return TIFF
+    if head.startswith(b"PK\x03\x04"):
+        stream.seek(0)
+        try:
+            with zipfile.ZipFile(stream) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        finally:
+            stream.seek(0)
+        # A macro-enabled document (vbaProject.bin) is refused as not a plain .docx.
+        if "word/document.xml" in names and not any(n.endswith("vbaProject.bin") for n in names):
+            return DOCX
+    return None
+
+
+@dataclass(frozen=True)
+class Received:
+    sha256: str
+    size: int
+    media_type: str
+
+
+def receive(upload: Any, *, max_bytes: int, allowed: tuple[str, ...]) -> Received:
+    """Check and hash an uploaded file (Django ``UploadedFile``) without trusting its metadata."""
+    if upload.size is not None and upload.size > max_bytes:
+        raise InvalidInput(
+            "file_too_large",
+            f"文件过大：单个文件不能超过 {max_bytes // (1024 * 1024)} MB。",
+            details={"limit_bytes": max_bytes, "size": upload.size},
+        )
+    if not upload.size:
+        raise InvalidInput("file_empty", "文件为空，请重新选择。")
+    upload.seek(0)
+    head = upload.read(16)
+    media_type = sniff_media_type(head, upload)
+    if media_type is None or media_type not in allowed:
+        names = "、".join(MEDIA_LABELS.get(t, t) for t in allowed)
+        raise InvalidInput(
+            "file_type_not_allowed",
+            f"文件类型不受支持：只接受 {names}（按文件内容识别，而非文件名）。",
+            details={"allowed": list(allowed), "detected": media_type},
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    size = 0
+    for chunk in upload.chunks():
+        size += len(chunk)
+        if size > max_bytes:
+            raise InvalidInput("file_too_large", "文件过大。", details={"limit_bytes": max_bytes})
+        digest.update(chunk)
+    upload.seek(0)
+    return Received(digest.hexdigest(), size, media_type)
+
+
+def refuse_duplicate(existing_name: str | None) -> None:
+    if existing_name is not None:
+        raise Conflict(
+            "duplicate_material",
+            f"该文件与本案已上传的“{existing_name}”完全相同，无需重复上传。",
+            details={"duplicate_of": existing_name},
+        )

@@ -1,0 +1,83 @@
+"""The rules engine: pure Python, no Django. Rule packs are versioned data with citations; the
+engine validates them and answers questions (checklists, deadlines, findings), every answer
+carrying the pack version and the ids of the rules it used."""
+
+from xiufu.rules.engine.errors import PackError, UnknownRule
+from xiufu.rules.engine.loader import MAX_PACK_CHARS, canonical_sha256, load_pack, parse_yaml
+from xiufu.rules.engine.model import (
+    STATUS_LABELS,
+    STATUSES,
+    ApplicantType,
+    Avenue,
+    Category,
+    Citation,
+    CountingRule,
+    DeadlineRule,
+    Finding,
+    IntakeGround,
+    Material,
+    MaterialRef,
+    PauseRule,
+    RecordType,
+    Remedy,
+    Rule,
+    Source,
+    SupplementRule,
+    UploadLimits,
+    WarningRule,
+)
+from xiufu.rules.engine.pack import (
+    Checklist,
+    ChecklistItem,
+    Decision,
+    Reason,
+    RecordKind,
+    RulePack,
+)
+from xiufu.rules.engine.registry import (
+    PACKS_DIR,
+    load_shipped,
+    shipped_packs,
+    shipped_versions,
+    version_key,
+)
+
+__all__ = [
+    "MAX_PACK_CHARS",
+    "PACKS_DIR",
+    "STATUSES",
+    "STATUS_LABELS",
+    "ApplicantType",
+    "Avenue",
+    "Category",
+    "Checklist",
+    "ChecklistItem",
+    "Citation",
+    "CountingRule",
+    "DeadlineRule",
+    "Decision",
+    "Finding",
+    "IntakeGround",
+    "Material",
+    "MaterialRef",
+    "PackError",
+    "PauseRule",
+    "Reason",
+    "RecordKind",
+    "RecordType",
+    "Remedy",
+    "Rule",
+    "RulePack",
+    "Source",
+    "SupplementRule",
+    "UnknownRule",
+    "UploadLimits",
+    "WarningRule",
+    "canonical_sha256",
+    "load_pack",
+    "load_shipped",
+    "parse_yaml",
+    "shipped_packs",
+    "shipped_versions",
+    "version_key",
+]
