@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=_positive, default=None, help="web worker processes")
     serve.add_argument("--dev", action="store_true", help="Django's development server")
     serve.add_argument("--no-demo", action="store_true", help="never load demo data")
+    serve.add_argument(
+        "--no-ticker", action="store_true", help="do not run periodic jobs in this process"
+    )
 
     commands.add_parser("demo", help="reset the database and load the demo data")
     commands.add_parser("check", help="show the effective configuration and check the system")
@@ -71,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     deadlines.add_argument(
         "--no-record", action="store_true", help="do not record new warnings and breaches"
     )
+
+    commands.add_parser("ticker", help="run the periodic jobs until stopped (serve starts it)")
 
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -85,6 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "demo": cmd_demo,
         "check": cmd_check,
         "deadlines": cmd_deadlines,
+        "ticker": cmd_ticker,
         "manage": cmd_manage,
     }
     return handler[args.command](args)
@@ -130,11 +136,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _print_accounts(demo_accounts())
     sys.stdout.flush()
     if args.dev:
+        if not args.no_ticker:
+            from xiufu.core.ticker import start_ticker
+
+            start_ticker()
         call_command("runserver", f"{args.host}:{args.port}", use_reloader=False)
         return 0
     from xiufu.core.server import run_gunicorn
+    from xiufu.core.ticker import spawn_ticker_process
 
-    run_gunicorn(host=args.host, port=args.port, workers=args.workers)
+    ticker = None if args.no_ticker else spawn_ticker_process()
+    try:
+        run_gunicorn(host=args.host, port=args.port, workers=args.workers)
+    finally:
+        if ticker is not None:
+            ticker.terminate()
     return 0
 
 
@@ -163,6 +179,19 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             print(f"新记录：预警 {len(report.warned)} 件，超期 {len(report.breached)} 件。")
     rows = deadline_rows(include_on_track=args.all)
     print(format_rows(rows))
+    return 0
+
+
+def cmd_ticker(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from xiufu.core.ticker import start_ticker
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    start_ticker(stop).join()
     return 0
 
 

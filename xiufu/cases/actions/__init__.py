@@ -13,6 +13,7 @@ from xiufu.cases.actions.closing import (
 from xiufu.cases.actions.correction import (
     do_acknowledge_submission,
     do_approve_correction,
+    do_poll_bureau,
     do_propose_correction,
     do_record_bureau_feedback,
     do_return_correction,
@@ -55,6 +56,7 @@ __all__ = [
     "do_draft_non_repair_notice",
     "do_issue_reply",
     "do_pause_clock",
+    "do_poll_bureau",
     "do_propose_correction",
     "do_rate_case",
     "do_record_bureau_feedback",

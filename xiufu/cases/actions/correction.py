@@ -313,3 +313,25 @@ def do_rework_correction(case_id: int, *, reason: str, expected_version: int, ac
         effect=effect,
         reason=reason,
     )
+
+
+def do_poll_bureau() -> list[str]:
+    """Ask the adapter for feedback on every submission awaiting it (run by the ticker).
+
+    Returns the numbers of the cases whose feedback was recorded."""
+    from xiufu.cases.choices import CaseStatus
+
+    recorded = []
+    waiting = Case.objects.filter(status=CaseStatus.AWAITING_CONFIRMATION)
+    for case in waiting:
+        submission = case.submissions.first()
+        if submission is None:
+            continue
+        feedback = adapter(submission.adapter).poll(submission.reference)
+        if feedback is None:
+            continue
+        do_record_bureau_feedback(
+            case.pk, accepted=feedback.accepted, reason=feedback.reason, actor=None
+        )
+        recorded.append(case.number)
+    return recorded

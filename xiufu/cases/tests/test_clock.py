@@ -74,3 +74,15 @@ def test_this_pack_allows_no_pause(drive):
             d.case_id, reason="等待外部机构回函", expected_version=d.v, actor=d.cast.investigator
         )
     assert caught.value.code == "pause_not_allowed"
+
+
+def test_xiufu_deadlines_records_and_lists(drive, capsys):
+    from xiufu.cli import main
+
+    with time_machine.travel(dt.datetime(2025, 10, 10, 9, tzinfo=SHANGHAI)):
+        d = _accepted_on(drive, dt.date(2025, 9, 12))
+        assert main(["deadlines"]) == 0
+    output = capsys.readouterr().out
+    assert "超期 1 件" in output
+    assert d.case.number in output
+    assert d.case.breached_at is not None

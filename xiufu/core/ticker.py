@@ -1,0 +1,79 @@
+"""In-process periodic jobs for the embedded default (no separate worker needed).
+
+``xiufu serve`` starts ``xiufu ticker`` as a separate process (not a thread in gunicorn's master,
+whose forks would share its database connection); it runs each registered job at its interval and
+logs, never raises. Jobs are idempotent system actions, so running one
+twice (or in two servers at once against one database) does no harm.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import close_old_connections
+
+logger = logging.getLogger("xiufu.ticker")
+
+
+@dataclass(frozen=True)
+class Job:
+    code: str
+    every_seconds: float
+    run: Callable[[], object]
+
+
+def _check_clocks() -> object:
+    from xiufu.cases.actions import do_check_clocks
+
+    return do_check_clocks()
+
+
+def _poll_bureau() -> object:
+    from xiufu.cases.actions import do_poll_bureau
+
+    return do_poll_bureau()
+
+
+JOBS: tuple[Job, ...] = (
+    Job("check_clocks", 600, _check_clocks),
+    Job("poll_bureau", 15, _poll_bureau),
+)
+
+
+def run_due_jobs(last_run: dict[str, float], now: float) -> None:
+    for job in JOBS:
+        if now - last_run.get(job.code, 0.0) < job.every_seconds:
+            continue
+        last_run[job.code] = now
+        try:
+            result = job.run()
+            logger.info("job done", extra={"job": job.code, "result": repr(result)[:200]})
+        except Exception:
+            logger.exception("job failed", extra={"job": job.code})
+        finally:
+            close_old_connections()
+
+
+def start_ticker(stop: threading.Event | None = None, *, tick: float = 5.0) -> threading.Thread:
+    stop = stop or threading.Event()
+    last_run: dict[str, float] = {}
+
+    def loop() -> None:
+        while not stop.is_set():
+            run_due_jobs(last_run, time.monotonic())
+            stop.wait(tick)
+
+    thread = threading.Thread(target=loop, name="xiufu-ticker", daemon=True)
+    thread.start()
+    return thread
+
+
+def spawn_ticker_process() -> subprocess.Popen[bytes]:
+    """Start ``xiufu ticker`` beside the web server, with the same environment."""
+    return subprocess.Popen([sys.executable, "-m", "xiufu.cli", "ticker"])  # noqa: S603
