@@ -200,7 +200,7 @@ FURNISHER_CODE = env.string("XIUFU_FURNISHER_CODE", "B0000000000001")
 FURNISHER_NAME = env.string("XIUFU_FURNISHER_NAME", "修复示范银行股份有限公司")
 
 # The bureau adapter corrections leave through (xiufu/bureau/adapters.py).
-BUREAU_ADAPTER = env.choice("XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess",))
+BUREAU_ADAPTER = env.choice("XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess", "manual"))
 
 API_PAGE_SIZE = env.integer("XIUFU_API_PAGE_SIZE", 50, minimum=1)
 NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE

@@ -1,8 +1,9 @@
 """Bureau adapters: how a correction submission leaves xiufu and how feedback comes back.
 
-A registry of small classes with ``code``, ``label``, ``submit`` and ``poll``. For now there is the
-in-process adapter, which stands in for the credit reporting system inside this process: it
-acknowledges every submission and confirms it when polled. The real connector with its outbox and
+A registry of small classes with ``code``, ``label``, ``submit`` and ``poll``. For now there are the
+in-process adapter, which stands in for the credit reporting system inside this process (it
+acknowledges every submission and confirms it when polled), and the manual adapter, for
+institutions that upload files by hand and enter the bureau's feedback themselves. The real connector with its outbox and
 the sandbox bureau service replace it in a later issue; the interface stays.
 """
 
@@ -61,13 +62,38 @@ class InProcessAdapter(BureauAdapter):
         return Feedback(accepted=True)
 
 
-ADAPTERS: dict[str, type[BureauAdapter]] = {InProcessAdapter.code: InProcessAdapter}
+class ManualAdapter(BureauAdapter):
+    """For institutions that upload correction files by hand: nothing is sent from here; the
+    reporter records the bureau's receipt and its feedback in xiufu as they arrive."""
+
+    code = "manual"
+    label = "人工报送（报送员上传文件并录入反馈）"
+
+    def submit(self, messages: list[dict[str, Any]]) -> Receipt:
+        return Receipt(reference=f"MANUAL-{uuid.uuid4().hex[:12]}", acknowledged=False)
+
+    def poll(self, reference: str) -> Feedback | None:
+        return None
+
+
+ADAPTERS: dict[str, type[BureauAdapter]] = {
+    adapter.code: adapter for adapter in (InProcessAdapter, ManualAdapter)
+}
 
 
 def adapter(code: str | None = None) -> BureauAdapter:
     from django.conf import settings
 
-    return ADAPTERS[code or settings.BUREAU_ADAPTER]()
+    from xiufu.core.errors import ErrorCode, InvalidInput
+
+    chosen = code or settings.BUREAU_ADAPTER
+    if chosen not in ADAPTERS:
+        raise InvalidInput(
+            ErrorCode.INVALID_INPUT,
+            f"报送通道“{chosen}”不存在。",
+            details={"field": "adapter", "choices": sorted(ADAPTERS)},
+        )
+    return ADAPTERS[chosen]()
 
 
 def message_for(*, record_kind: str, action: str, business_id: str, changes: list[dict]) -> dict:

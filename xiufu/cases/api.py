@@ -28,6 +28,7 @@ from xiufu.cases.schemas import (
     ReasonIn,
     RejectIn,
     ReviewIn,
+    SubmitCorrectionIn,
     TaskIn,
     VersionIn,
 )
@@ -154,6 +155,7 @@ _simple("non-repair-notice", actions.do_draft_non_repair_notice, doc="Draft the 
 _simple("proposals", actions.do_propose_correction, ProposalsIn, "Propose corrections.")
 _simple("approve", actions.do_approve_correction, doc="Approve the proposed corrections.")
 _simple("return", actions.do_return_correction, ReasonIn, "Return to the investigator.")
+_simple("acknowledge", actions.do_acknowledge_submission, doc="Record the bureau's receipt.")
 _simple("bureau-feedback", actions.do_record_bureau_feedback, FeedbackIn, "Record bureau feedback.")
 _simple("rework", actions.do_rework_correction, ReasonIn, "Back to investigation after rejection.")
 _simple("reply", actions.do_issue_reply, doc="Issue the written reply.")
@@ -165,8 +167,16 @@ _simple("resume", actions.do_resume_clock, doc="Resume the statutory clock.")
 
 
 @router.post("/cases/{case_id}/submit-correction", response={200: CaseOut, **ERRORS})
-def submit_correction(request: HttpRequest, case_id: int, payload: VersionIn) -> dict[str, Any]:
-    actions.do_submit_correction(case_id, expected_version=payload.version, actor=actor(request))
+def submit_correction(
+    request: HttpRequest, case_id: int, payload: SubmitCorrectionIn
+) -> dict[str, Any]:
+    """Send the approved corrections through the configured (or named) bureau adapter."""
+    actions.do_submit_correction(
+        case_id,
+        expected_version=payload.version,
+        actor=actor(request),
+        adapter_code=payload.adapter,
+    )
     return _show(request, case_id)
 
 

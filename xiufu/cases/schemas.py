@@ -96,6 +96,10 @@ class ProposalsIn(VersionIn):
     proposals: list[ProposalIn] = Field(min_length=1, max_length=50)
 
 
+class SubmitCorrectionIn(VersionIn):
+    adapter: str | None = Field(default=None, max_length=40)
+
+
 class FeedbackIn(VersionIn):
     accepted: bool
     reason: str = Field(default="", max_length=2000)

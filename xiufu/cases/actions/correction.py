@@ -170,8 +170,11 @@ def do_return_correction(case_id: int, *, reason: str, expected_version: int, ac
     )
 
 
-def do_submit_correction(case_id: int, *, expected_version: int, actor: Any) -> BureauSubmission:
-    """Send the approved corrections to the bureau through the configured adapter."""
+def do_submit_correction(
+    case_id: int, *, expected_version: int, actor: Any, adapter_code: str | None = None
+) -> BureauSubmission:
+    """Send the approved corrections to the bureau through the configured adapter (or the one
+    named): an adapter that acknowledges at once moves the case on to await confirmation."""
     created: list[BureauSubmission] = []
 
     def effect(case: Case) -> Step:
@@ -187,7 +190,7 @@ def do_submit_correction(case_id: int, *, expected_version: int, actor: Any) -> 
             )
             for p in approved
         ]
-        bureau = adapter()
+        bureau = adapter(adapter_code)
         receipt = bureau.submit(messages)
         submission = BureauSubmission.objects.create(
             case=case,
@@ -223,7 +226,12 @@ def do_acknowledge_submission(
 ) -> Case:
     def effect(case: Case) -> Step:
         submission = case.submissions.first()
-        return Step(payload={"submission": submission.pk if submission else None})
+        if submission is None:
+            raise NotFound("本案没有报送记录。", what="submission")
+        if submission.status == SubmissionStatus.SUBMITTED:
+            submission.status = SubmissionStatus.ACKNOWLEDGED
+            submission.save(update_fields=["status"])
+        return Step(payload={"submission": submission.pk, "reference": submission.reference})
 
     return run_transition(
         case_id,

@@ -14,7 +14,15 @@ def _submitted(drive):
     d.investigate()
     d.find_all("error_confirmed")
     item = d.case.items.get()
-    d.propose([{"item_id": item.pk, "action": "correct", "changes": [{"field": "overdue_days", "new": 0}]}])
+    d.propose(
+        [
+            {
+                "item_id": item.pk,
+                "action": "correct",
+                "changes": [{"field": "overdue_days", "new": 0}],
+            }
+        ]
+    )
     d.approve()
     d.submit_correction()
     return d
@@ -37,3 +45,29 @@ def test_the_ticker_runs_the_due_jobs(drive):
     assert set(last_run) == {"check_clocks", "poll_bureau"}
     run_due_jobs(last_run, now=1001.0)  # not due again yet: nothing runs
     assert last_run == {"check_clocks": 1000.0, "poll_bureau": 1000.0}
+
+
+def test_manual_adapter_waits_for_the_reporter(drive):
+    d = drive()
+    d.to_accepted()
+    d.investigate()
+    d.find_all("error_confirmed")
+    item = d.case.items.get()
+    d.propose(
+        [
+            {
+                "item_id": item.pk,
+                "action": "correct",
+                "changes": [{"field": "overdue_days", "new": 0}],
+            }
+        ]
+    )
+    d.approve()
+    submission = actions.do_submit_correction(
+        d.case_id, expected_version=d.v, actor=d.cast.reporter, adapter_code="manual"
+    )
+    assert submission.status == "submitted"
+    assert d.case.status == "correction_submitted"
+    assert actions.do_poll_bureau() == []
+    actions.do_acknowledge_submission(d.case_id, expected_version=d.v, actor=d.cast.reporter)
+    assert d.confirm().status == "bureau_confirmed"

@@ -53,7 +53,7 @@ def _do(name: str, d: Driver) -> None:
         "accept": d.accept,
         "reject": lambda: actions.do_reject_case(
             d.case_id,
-            ground="incomplete_after_supplement",
+            ground="still_incomplete",
             reason="补正后仍不齐备",
             expected_version=v,
             actor=c.clerk,
