@@ -3,8 +3,9 @@
 A registry of small classes with ``code``, ``label``, ``submit`` and ``poll``. For now there are the
 in-process adapter, which stands in for the credit reporting system inside this process (it
 acknowledges every submission and confirms it when polled), and the manual adapter, for
-institutions that upload files by hand and enter the bureau's feedback themselves. The real connector with its outbox and
-the sandbox bureau service replace it in a later issue; the interface stays.
+institutions that upload files by hand and enter the bureau's feedback themselves. The real
+connector with its outbox and the sandbox bureau service come in a later issue; the interface
+stays.
 """
 
 from __future__ import annotations

@@ -76,4 +76,4 @@ def start_ticker(stop: threading.Event | None = None, *, tick: float = 5.0) -> t
 
 def spawn_ticker_process() -> subprocess.Popen[bytes]:
     """Start ``xiufu ticker`` beside the web server, with the same environment."""
-    return subprocess.Popen([sys.executable, "-m", "xiufu.cli", "ticker"])  # noqa: S603
+    return subprocess.Popen([sys.executable, "-m", "xiufu.cli", "ticker"])
