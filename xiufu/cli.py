@@ -113,7 +113,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(
         f"已载入演示数据：{summary.enterprises} 家企业，{summary.loans} 笔借贷，"
         f"{summary.guarantees} 笔担保，{summary.public_records} 条公共记录，"
-        f"{summary.planted_errors} 处预置错误。"
+        f"{summary.planted_errors} 处预置错误，{summary.cases} 件异议案件。"
     )
     _print_accounts(summary.accounts)
     return 0

@@ -28,6 +28,7 @@ from xiufu.accounts.models import (
 from xiufu.audit import events
 from xiufu.audit.actions import record_event
 from xiufu.audit.models import AuditEvent, CreditDataAccess
+from xiufu.cases.models import CaseSequence
 from xiufu.core.errors import Conflict, ErrorCode
 from xiufu.demo.accounts import DEMO_PASSWORD, EXPIRED_AGENT, DemoAccount, accounts_of
 from xiufu.demo.build import build_world
@@ -92,6 +93,7 @@ _RESET: tuple[type[models.Model], ...] = (
     LedgerPublicRecord,
     AuditEvent,
     CreditDataAccess,
+    CaseSequence,
 )
 # Powers of attorney, relative to today: a valid one runs a year from a month ago; the lapsed
 # one ended a month ago.
@@ -109,6 +111,7 @@ class DemoSummary:
     public_records: int
     accounts: list[DemoAccount]
     planted_errors: int
+    cases: int = 0
 
 
 def database_is_empty() -> bool:
@@ -149,6 +152,9 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         accounts = accounts_of(world)
         _save_accounts(world, accounts, people, enterprises)
         record_event(events.DEMO_LOADED, actor=None, payload={"enterprises": len(enterprises)})
+        from xiufu.demo.cases import load_demo_cases
+
+        cases = load_demo_cases()
     return DemoSummary(
         enterprises=len(world.enterprises),
         loans=sum(1 for p in world.pairs if p.kind == "loans"),
@@ -156,6 +162,7 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         public_records=sum(1 for p in world.pairs if p.kind == "public_records"),
         accounts=accounts,
         planted_errors=len(world.planted),
+        cases=len(cases),
     )
 
 
