@@ -17,7 +17,7 @@ from xiufu.audit.actions import record_event
 from xiufu.calendar import events
 from xiufu.calendar.errors import CalendarErrorCode
 from xiufu.calendar.models import CalendarOverride, ConfirmedYear
-from xiufu.calendar.selectors import check_year, invalidate_schedule_cache
+from xiufu.calendar.selectors import check_year, schedule_changed
 from xiufu.core.errors import Conflict, ErrorCode, InvalidInput, NotFound
 
 NAME_MAX = 60
@@ -83,7 +83,7 @@ def do_set_calendar_override(
                     "previous": previous,
                 },
             )
-            invalidate_schedule_cache()
+            schedule_changed({date.year})
     except IntegrityError:
         # A concurrent first override of the same date won the race.
         raise Conflict(
@@ -106,7 +106,7 @@ def do_remove_calendar_override(*, date: dt.date, actor: Any) -> None:
             payload={"date": date.isoformat(), **_describe(override)},
         )
         override.delete()
-        invalidate_schedule_cache()
+        schedule_changed({date.year})
 
 
 def do_confirm_calendar_year(*, year: int, source: str, actor: Any) -> ConfirmedYear:
@@ -135,7 +135,7 @@ def do_confirm_calendar_year(*, year: int, source: str, actor: Any) -> Confirmed
                 target=confirmed,
                 payload={"year": year, "source": source},
             )
-            invalidate_schedule_cache()
+            schedule_changed({year})
     except IntegrityError:
         raise duplicate from None
     return confirmed

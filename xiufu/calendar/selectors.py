@@ -3,6 +3,8 @@ display, deadlines, and the override and confirmed-year tables."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import datetime as dt
 import threading
 from typing import Any
@@ -43,6 +45,19 @@ __all__ = [
 _version = 0
 _cached: tuple[tuple[Any, ...], HolidaySchedule] | None = None
 _lock = threading.Lock()
+
+
+# Other apps register here what must follow a change of the schedule (the cases app recomputes
+# the due dates that depend on the changed years). Called inside the calendar action's transaction.
+SCHEDULE_CHANGE_HOOKS: list[Callable[[frozenset[int]], object]] = []
+
+
+def schedule_changed(years: Iterable[int]) -> None:
+    """Invalidate the cached schedule and run the registered hooks for ``years``."""
+    invalidate_schedule_cache()
+    changed = frozenset(years)
+    for hook in SCHEDULE_CHANGE_HOOKS:
+        hook(changed)
 
 
 def invalidate_schedule_cache() -> None:

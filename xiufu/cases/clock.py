@@ -36,11 +36,13 @@ def start_clock(case: Case) -> ClockStart:
         start = case.received_on
     case.received_on = start
     due = deadline(start, rule.length, rule.unit, current_schedule())
+    if case.due_on != due.due:
+        # a new due date: warnings and breaches are judged afresh against it
+        case.warned_at = case.breached_at = None
     case.due_on = due.due
     case.clock_rule_id = rule.id
     case.calendar_confirmed = due.confirmed
     case.unconfirmed_years = list(due.unconfirmed_years)
-    case.warned_at = case.breached_at = None
     payload = {
         "start": start.isoformat(),
         "due": due.due.isoformat(),

@@ -262,6 +262,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         ("was_replied", "reason_given"),
     ),
     _t("warn_clock", "时限预警", CLOCK_STATES, None, (SYSTEM,)),
+    _t("recalculate_clock", "日历调整后重算期限", CLOCK_STATES, None, (SYSTEM,)),
     _t("record_breach", "超过法定时限", CLOCK_STATES, None, (SYSTEM,)),
     _t("pause_clock", "暂停计时", CLOCK_STATES, None, (INVESTIGATOR, ADMIN), ("pause_allowed",)),
     _t("resume_clock", "恢复计时", CLOCK_STATES, None, (INVESTIGATOR, ADMIN), ("clock_paused",)),

@@ -2,7 +2,12 @@
 pages, the CLI and the tasks alike. Each checks permission, runs its guards and records its event
 in one transaction (see transitions.py)."""
 
-from xiufu.cases.actions.clock import do_check_clocks, do_pause_clock, do_resume_clock
+from xiufu.cases.actions.clock import (
+    do_check_clocks,
+    do_pause_clock,
+    do_recalculate_clocks,
+    do_resume_clock,
+)
 from xiufu.cases.actions.closing import (
     do_close_case,
     do_issue_reply,
@@ -60,6 +65,7 @@ __all__ = [
     "do_propose_correction",
     "do_rate_case",
     "do_record_bureau_feedback",
+    "do_recalculate_clocks",
     "do_record_finding",
     "do_reject_case",
     "do_remove_item",

@@ -105,3 +105,32 @@ def _mark(case: Case, event: str, today: dt.date) -> None:
         )
 
     run_transition(case.pk, event, actor=None, expected_version=None, effect=effect)
+
+
+def do_recalculate_clocks(years: frozenset[int]) -> list[str]:
+    """The holiday schedule of ``years`` changed: recompute every running due date that depends
+    on them (a date inside those years, or one flagged unconfirmed because of them)."""
+    from xiufu.cases.clock import start_clock
+
+    changed = []
+    running = Case.objects.filter(status__in=workflow.CLOCK_STATES, due_on__isnull=False)
+    for case in running:
+        assert case.due_on is not None and case.received_on is not None
+        span = set(range(case.received_on.year, case.due_on.year + 1))
+        if not (span | set(case.unconfirmed_years)) & years:
+            continue
+
+        def effect(locked: Case) -> Step:
+            old_due, was_confirmed = locked.due_on, locked.calendar_confirmed
+            clock = start_clock(locked)
+            clock.payload.update(
+                old_due=old_due.isoformat() if old_due else None,
+                was_confirmed=was_confirmed,
+            )
+            return Step(payload={"clock": clock.payload}, rule_ids=clock.rule_ids)
+
+        run_transition(
+            case.pk, "recalculate_clock", actor=None, expected_version=None, effect=effect
+        )
+        changed.append(case.number)
+    return changed

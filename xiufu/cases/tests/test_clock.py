@@ -86,3 +86,25 @@ def test_xiufu_deadlines_records_and_lists(drive, capsys):
     assert "超期 1 件" in output
     assert d.case.number in output
     assert d.case.breached_at is not None
+
+
+def test_confirming_a_years_schedule_recomputes_the_flagged_due_dates(drive, compliance):
+    from xiufu.calendar.actions import do_confirm_calendar_year, do_set_calendar_override
+
+    d = _accepted_on(drive, dt.date(2026, 12, 20))  # 20 days → 2027-01-09, a Saturday
+    assert (d.case.due_on, d.case.calendar_confirmed) == (dt.date(2027, 1, 11), False)
+    # when the compliance admin enters 2027's schedule: a make-up working Saturday, then confirms
+    do_set_calendar_override(
+        date=dt.date(2027, 1, 9), is_working_day=True, name="调休上班（示例）", actor=compliance
+    )
+    do_confirm_calendar_year(year=2027, source="国办发明电〔2026〕X号（示例）", actor=compliance)
+    # then the case's due date follows, is no longer flagged, and the change is an event
+    case = d.case
+    assert (case.due_on, case.calendar_confirmed, case.unconfirmed_years) == (
+        dt.date(2027, 1, 9),
+        True,
+        [],
+    )
+    events = CaseEvent.objects.filter(case=case, event="recalculate_clock")
+    assert events.count() == 2
+    assert events.last().payload["clock"]["old_due"] == "2027-01-09"
