@@ -3,10 +3,9 @@ display, deadlines, and the override and confirmed-year tables."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 import datetime as dt
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet

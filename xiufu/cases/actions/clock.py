@@ -115,7 +115,8 @@ def do_recalculate_clocks(years: frozenset[int]) -> list[str]:
     changed = []
     running = Case.objects.filter(status__in=workflow.CLOCK_STATES, due_on__isnull=False)
     for case in running:
-        assert case.due_on is not None and case.received_on is not None
+        if case.due_on is None or case.received_on is None:
+            continue
         span = set(range(case.received_on.year, case.due_on.year + 1))
         if not (span | set(case.unconfirmed_years)) & years:
             continue

@@ -107,4 +107,4 @@ def test_confirming_a_years_schedule_recomputes_the_flagged_due_dates(drive, com
     )
     events = CaseEvent.objects.filter(case=case, event="recalculate_clock")
     assert events.count() == 2
-    assert events.last().payload["clock"]["old_due"] == "2027-01-09"
+    assert events.order_by("seq")[1].payload["clock"]["old_due"] == "2027-01-09"
