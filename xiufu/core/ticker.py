@@ -56,8 +56,6 @@ def run_due_jobs(last_run: dict[str, float], now: float) -> None:
             logger.info("job done", extra={"job": job.code, "result": repr(result)[:200]})
         except Exception:
             logger.exception("job failed", extra={"job": job.code})
-        finally:
-            close_old_connections()
 
 
 def start_ticker(stop: threading.Event | None = None, *, tick: float = 5.0) -> threading.Thread:
@@ -67,6 +65,8 @@ def start_ticker(stop: threading.Event | None = None, *, tick: float = 5.0) -> t
     def loop() -> None:
         while not stop.is_set():
             run_due_jobs(last_run, time.monotonic())
+            # a long-lived process: drop connections the database has closed or that are stale
+            close_old_connections()
             stop.wait(tick)
 
     thread = threading.Thread(target=loop, name="xiufu-ticker", daemon=True)
