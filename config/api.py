@@ -7,7 +7,7 @@ from xiufu.accounts.auth import api_auth
 from xiufu.audit.api import router as audit_router
 from xiufu.calendar.api import router as calendar_router
 from xiufu.cases.api import router as cases_router
-from xiufu.core.api import install_error_handlers
+from xiufu.core.api import Utf8JSONRenderer, install_error_handlers
 from xiufu.enterprises.api import router as enterprises_router
 from xiufu.records.api import router as records_router
 from xiufu.rules.api import router as rules_router
@@ -21,6 +21,7 @@ api = NinjaAPI(
     ),
     auth=api_auth,
     urls_namespace="api-v1",
+    renderer=Utf8JSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("", accounts_router)

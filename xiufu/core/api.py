@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 
 from xiufu.core.errors import DomainError, ErrorCode
 
@@ -35,6 +36,12 @@ _STATUS_MESSAGES = {
     404: "未找到该对象。",
     429: "请求过于频繁，请稍后再试。",
 }
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    """JSON with Chinese text as it is, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def error_response(

@@ -42,6 +42,8 @@ def run_gunicorn(*, host: str, port: int, workers: int | None) -> None:
         "errorlog": "-",
         "loglevel": settings.LOG_LEVEL.lower(),
         "proc_name": "xiufu",
+        # no control socket in $HOME: several xiufu servers may run on one machine
+        "control_socket_disable": True,
         # heartbeat files in memory, not on a possibly slow disk (gunicorn docs)
         "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,  # noqa: S108
     }

@@ -60,3 +60,9 @@ def test_login_page_is_chinese_and_labelled():
     assert '<html lang="zh-hans">' in page
     assert '<label for="id_username">用户名</label>' in page
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_api_answers_chinese_as_utf8_text():
+    response = Client().get("/api/v1/me")
+    assert "请先登录".encode() in response.content
+    assert response["Content-Type"].startswith("application/json")
