@@ -108,3 +108,31 @@ def test_confirming_a_years_schedule_recomputes_the_flagged_due_dates(drive, com
     events = CaseEvent.objects.filter(case=case, event="recalculate_clock")
     assert events.count() == 2
     assert events.order_by("seq")[1].payload["clock"]["old_due"] == "2027-01-09"
+
+
+def test_where_a_pack_allows_it_the_clock_pauses_and_the_due_date_moves(drive, compliance):
+    from xiufu.rules.actions import do_activate_rule_pack, do_load_rule_pack
+    from xiufu.rules.tests.helpers import dump, shipped_data
+
+    data = shipped_data()
+    data["version"] = "2026.9"
+    data["deadlines"]["pauses"]["states"] = ["under_investigation"]
+    with time_machine.travel(dt.datetime(2025, 6, 2, 10, tzinfo=SHANGHAI)):
+        row = do_load_rule_pack(text=dump(data), actor=compliance)
+        do_activate_rule_pack(row.pk, actor=compliance)
+        d = drive()
+        d.to_accepted()
+        d.investigate()
+        assert d.case.due_on == dt.date(2025, 6, 23)
+        actions.do_pause_clock(
+            d.case_id, reason="等待外地法院回函", expected_version=d.v, actor=d.cast.investigator
+        )
+    with time_machine.travel(dt.datetime(2025, 6, 9, 10, tzinfo=SHANGHAI)):
+        case = actions.do_resume_clock(d.case_id, expected_version=d.v, actor=d.cast.investigator)
+    # paused 7 days: 06-23 + 7 = 06-30 (a Monday)
+    assert case.due_on == dt.date(2025, 6, 30)
+    assert case.clock_paused_at is None
+    pause = case.pauses.get()
+    assert pause.rule_id == "CD-DL-PAUSE"
+    assert pause.resumed_at is not None
+    assert [e.event for e in case.events.order_by("seq")][-2:] == ["pause_clock", "resume_clock"]
