@@ -60,7 +60,10 @@ INSTALLED_APPS = [
     "xiufu.calendar",
     "xiufu.rules",
     "xiufu.cases",
+    "xiufu.portal",
+    "xiufu.desk",
     "xiufu.demo",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

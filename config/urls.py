@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("portal/", include("xiufu.portal.urls")),
+    path("desk/", include("xiufu.desk.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]
