@@ -3,7 +3,12 @@ outsider. Tests read as given / when / then."""
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from xiufu import factories as f
@@ -93,3 +98,70 @@ def _fast_hashing(settings):
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+# --- Real browser: Debian's Chromium driven by Playwright (never a downloaded browser) ---------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # the suite runs as root in CI
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is not installed (scripts/test installs it)")
+        pytest.skip("chromium not installed: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in the test thread; the test's own ORM calls are
+    # still synchronous, so Django's async-safety guard must stand aside (tests only).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def browse(browser, live_server):
+    """``browse(user)`` → a Playwright page signed in as ``user`` (or anonymous), at 1280 px."""
+    contexts = []
+
+    def _open(user=None, *, width: int = 1280, height: int = 900):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}, locale="zh-CN"
+        )
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            host = live_server.url.split("://", 1)[1].split(":")[0]
+            context.add_cookies(
+                [{"name": cookie.key, "value": cookie.value, "domain": host, "path": "/"}]
+            )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        return page
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot of a key page into artefacts/screenshots (the best go into docs/)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
