@@ -151,8 +151,10 @@ def detail(case: Case, actor: Any) -> dict[str, Any]:
     return data
 
 
-# Events whose payload the enterprise may see as it is (the rest is internal working).
+# Events whose payload / reason the enterprise may see as they are; the rest is internal working
+# (an investigator's reasons reach the enterprise through the reply, not the timeline).
 PUBLIC_PAYLOAD_EVENTS = {"create", "submit", "request_supplement", "accept", "issue_reply"}
+PUBLIC_REASON_EVENTS = {"withdraw", "reject_at_intake", "reopen", "issue_reply"}
 
 
 def event(e: CaseEvent, *, internal: bool = True) -> dict[str, Any]:
@@ -167,7 +169,7 @@ def event(e: CaseEvent, *, internal: bool = True) -> dict[str, Any]:
         "to_status": e.to_status,
         "actor": who,
         "at": e.at,
-        "reason": e.reason,
+        "reason": e.reason if internal or e.event in PUBLIC_REASON_EVENTS else "",
         "payload": e.payload if internal or e.event in PUBLIC_PAYLOAD_EVENTS else {},
         "pack_version": e.pack_version,
         "rule_ids": e.rule_ids,

@@ -29,12 +29,19 @@ def enterprise_page(view: View) -> View:
             return render(
                 request, "forbidden.html", {"why": "企业门户仅供企业用户使用。"}, status=403
             )
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from None
+        return _guarded(view, request, *args, **kwargs)
 
     return wrapper
+
+
+def _guarded(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """NotFound is a 404; any other DomainError raised while reading is told plainly."""
+    try:
+        return view(request, *args, **kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    except DomainError as exc:
+        return render(request, "forbidden.html", {"why": exc.message}, status=exc.status)
 
 
 def staff_page(view: View) -> View:
