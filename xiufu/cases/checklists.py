@@ -10,9 +10,12 @@ from xiufu.cases.models import Case
 
 
 def pack_of(case: Case) -> Any:
-    """The parsed rule pack this case runs under (the version it started with)."""
-    from xiufu.rules.selectors import pack_version
+    """The parsed rule pack this case runs under (the version it started with); no query when
+    the case was loaded with its ``rule_pack`` (the selectors do)."""
+    from xiufu.rules.selectors import pack_version, parsed_pack
 
+    if "rule_pack" in case._state.fields_cache:
+        return parsed_pack(case.rule_pack)
     return pack_version(case.rule_pack_id)
 
 

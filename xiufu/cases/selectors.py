@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.cases import workflow
@@ -52,6 +52,23 @@ def case_timeline(actor: Any, case_id: int) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor").order_by("seq")
 
 
+# Guards that depend only on the case's own state: an event they refuse is not offered at all.
+STATE_GUARDS = ("pause_allowed", "clock_paused", "was_replied")
+
+
+def _state_guards_pass(case: Case, transition: workflow.Transition) -> bool:
+    from xiufu.cases.guards import GUARDS
+    from xiufu.core.errors import DomainError
+
+    for name in transition.guards:
+        if name in STATE_GUARDS:
+            try:
+                GUARDS[name](case, None, "(offered)")
+            except DomainError:
+                return False
+    return True
+
+
 def events_for_actor(actor: Any, case: Case) -> list[str]:
     """The events this actor may trigger now (the pages show only these buttons)."""
     roles = actor_roles(actor, case)
@@ -59,6 +76,7 @@ def events_for_actor(actor: Any, case: Case) -> list[str]:
         event
         for event in workflow.events_allowed(case.status)
         if workflow.transition_for(event).roles & roles
+        and _state_guards_pass(case, workflow.transition_for(event))
     ]
 
 
@@ -79,7 +97,7 @@ def search_cases(
             | Q(enterprise__uscc__iexact=query)
             | Q(enterprise__name__icontains=query)
         )
-    return queryset.order_by("due_on", "-created_at")
+    return queryset.order_by(F("due_on").asc(nulls_last=True), "-created_at")
 
 
 def clock_cases(actor: Any) -> QuerySet[Case]:

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from xiufu.core.errors import DomainError, NotFound
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def enterprise_page(view: View) -> View:
@@ -22,7 +23,7 @@ def enterprise_page(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user: Any = request.user
         membership = user.membership if user.is_enterprise_user else None
         if membership is None or not membership.may_act():
@@ -34,7 +35,7 @@ def enterprise_page(view: View) -> View:
     return wrapper
 
 
-def _guarded(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+def _guarded(view: View, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
     """NotFound is a 404; any other DomainError raised while reading is told plainly."""
     try:
         return view(request, *args, **kwargs)
@@ -49,7 +50,7 @@ def staff_page(view: View) -> View:
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user: Any = request.user
         if not user.is_staff_user or not user.roles:
             return render(

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("search/", views.search, name="search"),
+    path("cases/<int:case_id>/", views.case, name="case"),
+    path("cases/<int:case_id>/<slug:operation>/", views.case_action, name="case_action"),
+    path("materials/<int:material_id>/", views.material, name="material"),
 ]

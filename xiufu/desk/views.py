@@ -1,21 +1,101 @@
+"""The staff desk's pages. Each parses its input with a form, calls one selector or action, and
+renders; what a case page offers is exactly what ``events_for_actor`` allows."""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from xiufu.core.pages import staff_page
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
+
+from xiufu.cases import selectors
+from xiufu.core.middleware import CONTENT_SECURITY_POLICY
+from xiufu.core.pages import attempt, staff_page
+from xiufu.desk import selectors as desk
+from xiufu.desk.casepage import Bound, case_page
+from xiufu.desk.forms import SearchForm
+from xiufu.desk.operations import OPERATIONS
+
+SEARCH_PAGE_SIZE = 50
+# A material is shown inside the case page (a PDF in a frame): our own pages may frame it.
+MATERIAL_CSP = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 
 
+@require_GET
 @staff_page
 def queue(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/queue.html")
+    return render(request, "desk/queue.html", {"queues": desk.role_queues(request.user)})
 
 
+@require_GET
 @staff_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/queue.html")
+    return render(request, "desk/dashboard.html", {"dashboard": desk.dashboard(request.user)})
 
 
+@require_GET
 @staff_page
 def search(request: HttpRequest) -> HttpResponse:
-    return render(request, "desk/queue.html")
+    form = SearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "page": None}
+    if form.is_bound and form.is_valid() and any(form.cleaned_data.values()):
+        cases = selectors.search_cases(
+            request.user, query=form.cleaned_data["q"], status=form.cleaned_data["status"]
+        )
+        page = Paginator(cases, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {"page": page, "rows": [desk.case_row(c) for c in page]}
+    partial = bool(getattr(request, "htmx", False))
+    template = "desk/_search_results.html" if partial else "desk/search.html"
+    return render(request, template, context)
+
+
+@require_GET
+@staff_page
+def case(request: HttpRequest, case_id: int) -> HttpResponse:
+    return render(request, "desk/case.html", case_page(request.user, case_id))
+
+
+@require_POST
+@staff_page
+def case_action(request: HttpRequest, case_id: int, operation: str) -> HttpResponse:
+    """One button or form of the case page: its form parses, its one action runs."""
+    op = OPERATIONS.get(operation)
+    if op is None:
+        raise Http404
+    form = op.form(request.POST, request.FILES)
+    if form.is_valid():
+        done = attempt(
+            request, lambda: op.run(case_id, form, request.user), success=str(op.success)
+        )
+        if done is not None:
+            return redirect(reverse("desk:case", args=[case_id]) + op.anchor)
+    else:
+        messages.error(request, _("请更正表单中标出的问题。"))
+    # Nothing was written: the page again, current, with what the person typed.
+    bound = Bound(operation, request.POST, request.FILES)
+    return render(request, "desk/case.html", case_page(request.user, case_id, bound=bound))
+
+
+@require_GET
+@staff_page
+@xframe_options_sameorigin
+def material(request: HttpRequest, material_id: int) -> HttpResponseBase:
+    """The file of a material, inline with its stored media type (the read is logged)."""
+    item = desk.material_for(request.user, material_id)
+    try:
+        stream = item.file.open("rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        stream, content_type=item.media_type, as_attachment=False, filename=item.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = MATERIAL_CSP
+    return response
