@@ -93,7 +93,7 @@ def roles_with(perm: Perm) -> list[str]:
 def require(user: Any, perm: Perm) -> None:
     """Raise ``PermissionDenied`` (403, code ``role_required``) unless the user may do ``perm``."""
     if not has_perm(user, perm):
-        labels = "、".join(Role(r).label for r in roles_with(perm))
+        labels = "、".join(str(Role(r).label) for r in roles_with(perm))
         raise PermissionDenied(
             f"此操作需要以下角色之一：{labels}。",
             code="role_required",

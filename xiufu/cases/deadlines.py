@@ -39,7 +39,7 @@ def deadline_rows(*, include_on_track: bool = False) -> list[DeadlineRow]:
             DeadlineRow(
                 number=case.number,
                 enterprise=case.enterprise.name,
-                status=CaseStatus(case.status).label,
+                status=str(CaseStatus(case.status).label),
                 due_on=case.due_on.isoformat(),
                 days_left=(case.due_on - today).days,
                 state=state,

@@ -57,7 +57,7 @@ def summary(case: Case) -> dict[str, Any]:
         "enterprise_name": case.enterprise.name,
         "channel": case.channel,
         "status": case.status,
-        "status_label": CaseStatus(case.status).label,
+        "status_label": str(CaseStatus(case.status).label),
         "version": case.version,
         "outcome": case.outcome,
         "supplement_rounds": case.supplement_rounds,

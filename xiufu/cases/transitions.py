@@ -108,7 +108,7 @@ def check_role(actor: Any, case: Case, transition: workflow.Transition) -> None:
         if role == workflow.APPLICANT:
             labels.append("申请企业")
         elif role in Role.values:
-            labels.append(Role(role).label)
+            labels.append(str(Role(role).label))
     raise PermissionDenied(
         f"“{transition.label}”须由以下角色办理：{'、'.join(labels)}。",
         code="role_required",

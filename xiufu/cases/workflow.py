@@ -14,6 +14,10 @@ written reply → closed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
 
 from xiufu.accounts.choices import Role
 from xiufu.cases.choices import CaseStatus as S
@@ -35,7 +39,7 @@ CLERK, INVESTIGATOR, APPROVER, REPORTER, ADMIN = (
 @dataclass(frozen=True)
 class Transition:
     event: str
-    label: str
+    label: Any  # a lazily translated string
     sources: tuple[str, ...]
     target: str | None  # None: the case stays where it is (an event inside a state)
     roles: frozenset[str]
@@ -47,7 +51,7 @@ class Transition:
 
 def _t(
     event: str,
-    label: str,
+    label: Any,
     sources: tuple[str, ...],
     target: str | None,
     roles: tuple[str, ...],
@@ -88,20 +92,20 @@ CLOCK_STATES = (
 TERMINAL_STATES = (S.CLOSED,)
 
 TRANSITIONS: tuple[Transition, ...] = (
-    _t("edit_draft", "编辑申请", (S.DRAFT,), None, (APPLICANT, CLERK, INVESTIGATOR)),
+    _t("edit_draft", _("编辑申请"), (S.DRAFT,), None, (APPLICANT, CLERK, INVESTIGATOR)),
     _t(
         "upload_material",
-        "上传材料",
+        _("上传材料"),
         (S.DRAFT, S.SUBMITTED, S.FORMAL_REVIEW, S.AWAITING_SUPPLEMENT),
         None,
         (APPLICANT, CLERK),
     ),
-    _t("submit", "提交申请", (S.DRAFT,), S.SUBMITTED, (APPLICANT, CLERK), ("has_items",)),
-    _t("start_review", "开始形式审核", (S.SUBMITTED,), S.FORMAL_REVIEW, (CLERK,)),
-    _t("review_materials", "逐项审核材料", (S.FORMAL_REVIEW,), None, (CLERK,)),
+    _t("submit", _("提交申请"), (S.DRAFT,), S.SUBMITTED, (APPLICANT, CLERK), ("has_items",)),
+    _t("start_review", _("开始形式审核"), (S.SUBMITTED,), S.FORMAL_REVIEW, (CLERK,)),
+    _t("review_materials", _("逐项审核材料"), (S.FORMAL_REVIEW,), None, (CLERK,)),
     _t(
         "request_supplement",
-        "一次性告知补正",
+        _("一次性告知补正"),
         (S.FORMAL_REVIEW,),
         S.AWAITING_SUPPLEMENT,
         (CLERK,),
@@ -109,7 +113,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "supplement",
-        "提交补正材料",
+        _("提交补正材料"),
         (S.AWAITING_SUPPLEMENT,),
         S.FORMAL_REVIEW,
         (APPLICANT, CLERK),
@@ -117,7 +121,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "reject_at_intake",
-        "不予受理",
+        _("不予受理"),
         (S.FORMAL_REVIEW, S.AWAITING_SUPPLEMENT),
         S.REJECTED_AT_INTAKE,
         (CLERK,),
@@ -125,7 +129,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "accept",
-        "受理（异议标注、起算时限）",
+        _("受理（异议标注、起算时限）"),
         (S.FORMAL_REVIEW,),
         S.ACCEPTED,
         (CLERK,),
@@ -133,14 +137,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "start_investigation",
-        "开始核查",
+        _("开始核查"),
         (S.ACCEPTED, S.REOPENED),
         S.UNDER_INVESTIGATION,
         (INVESTIGATOR,),
     ),
     _t(
         "record_finding",
-        "记录核查结论",
+        _("记录核查结论"),
         (S.UNDER_INVESTIGATION,),
         None,
         (INVESTIGATOR,),
@@ -148,21 +152,21 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "create_coordination_task",
-        "发起协查",
+        _("发起协查"),
         (S.ACCEPTED, S.UNDER_INVESTIGATION, S.REOPENED),
         None,
         (INVESTIGATOR,),
     ),
     _t(
         "answer_coordination_task",
-        "答复协查",
+        _("答复协查"),
         (S.ACCEPTED, S.UNDER_INVESTIGATION, S.REOPENED, S.FINDINGS_RECORDED),
         None,
         (INVESTIGATOR, CLERK, REPORTER, ADMIN),
     ),
     _t(
         "complete_investigation",
-        "核查完成",
+        _("核查完成"),
         (S.UNDER_INVESTIGATION,),
         S.FINDINGS_RECORDED,
         (INVESTIGATOR,),
@@ -170,7 +174,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "draft_non_repair_notice",
-        "拟定不予修复说明",
+        _("拟定不予修复说明"),
         (S.FINDINGS_RECORDED,),
         S.NON_REPAIR_NOTICE,
         (INVESTIGATOR,),
@@ -178,7 +182,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "propose_correction",
-        "提出更正方案",
+        _("提出更正方案"),
         (S.FINDINGS_RECORDED,),
         S.CORRECTION_PROPOSED,
         (INVESTIGATOR,),
@@ -186,7 +190,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "approve_correction",
-        "审批通过",
+        _("审批通过"),
         (S.CORRECTION_PROPOSED,),
         S.CORRECTION_APPROVED,
         (APPROVER,),
@@ -194,7 +198,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "return_correction",
-        "退回核查员",
+        _("退回核查员"),
         (S.CORRECTION_PROPOSED,),
         S.UNDER_INVESTIGATION,
         (APPROVER,),
@@ -202,28 +206,28 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "submit_correction",
-        "报送更正",
+        _("报送更正"),
         (S.CORRECTION_APPROVED, S.BUREAU_REJECTED),
         S.CORRECTION_SUBMITTED,
         (REPORTER,),
     ),
     _t(
         "acknowledge_submission",
-        "征信系统已接收",
+        _("征信系统已接收"),
         (S.CORRECTION_SUBMITTED,),
         S.AWAITING_CONFIRMATION,
         (REPORTER, SYSTEM),
     ),
     _t(
         "confirm_correction",
-        "征信系统确认更正",
+        _("征信系统确认更正"),
         (S.AWAITING_CONFIRMATION,),
         S.BUREAU_CONFIRMED,
         (REPORTER, SYSTEM),
     ),
     _t(
         "reject_by_bureau",
-        "征信系统退回",
+        _("征信系统退回"),
         (S.CORRECTION_SUBMITTED, S.AWAITING_CONFIRMATION),
         S.BUREAU_REJECTED,
         (REPORTER, SYSTEM),
@@ -231,7 +235,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "rework_correction",
-        "退回重新核查",
+        _("退回重新核查"),
         (S.BUREAU_REJECTED,),
         S.UNDER_INVESTIGATION,
         (REPORTER,),
@@ -239,33 +243,33 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     _t(
         "issue_reply",
-        "出具书面答复",
+        _("出具书面答复"),
         (S.BUREAU_CONFIRMED, S.NON_REPAIR_NOTICE),
         S.REPLY_ISSUED,
         (INVESTIGATOR, CLERK),
     ),
     _t(
         "close",
-        "办结",
+        _("办结"),
         (S.REPLY_ISSUED, S.REJECTED_AT_INTAKE, S.WITHDRAWN),
         S.CLOSED,
         (CLERK, INVESTIGATOR, SYSTEM),
     ),
-    _t("withdraw", "撤回申请", OPEN_STATES, S.WITHDRAWN, (APPLICANT, CLERK), ("reason_given",)),
-    _t("rate", "评价办理结果", (S.CLOSED,), None, (APPLICANT,)),
+    _t("withdraw", _("撤回申请"), OPEN_STATES, S.WITHDRAWN, (APPLICANT, CLERK), ("reason_given",)),
+    _t("rate", _("评价办理结果"), (S.CLOSED,), None, (APPLICANT,)),
     _t(
         "reopen",
-        "因新证据重新启动",
+        _("因新证据重新启动"),
         (S.CLOSED,),
         S.REOPENED,
         (CLERK, INVESTIGATOR),
         ("was_replied", "reason_given"),
     ),
-    _t("warn_clock", "时限预警", CLOCK_STATES, None, (SYSTEM,)),
-    _t("recalculate_clock", "日历调整后重算期限", CLOCK_STATES, None, (SYSTEM,)),
-    _t("record_breach", "超过法定时限", CLOCK_STATES, None, (SYSTEM,)),
-    _t("pause_clock", "暂停计时", CLOCK_STATES, None, (INVESTIGATOR, ADMIN), ("pause_allowed",)),
-    _t("resume_clock", "恢复计时", CLOCK_STATES, None, (INVESTIGATOR, ADMIN), ("clock_paused",)),
+    _t("warn_clock", _("时限预警"), CLOCK_STATES, None, (SYSTEM,)),
+    _t("recalculate_clock", _("日历调整后重算期限"), CLOCK_STATES, None, (SYSTEM,)),
+    _t("record_breach", _("超过法定时限"), CLOCK_STATES, None, (SYSTEM,)),
+    _t("pause_clock", _("暂停计时"), CLOCK_STATES, None, (INVESTIGATOR, ADMIN), ("pause_allowed",)),
+    _t("resume_clock", _("恢复计时"), CLOCK_STATES, None, (INVESTIGATOR, ADMIN), ("clock_paused",)),
 )
 
 BY_EVENT: dict[str, Transition] = {t.event: t for t in TRANSITIONS}
@@ -290,6 +294,11 @@ def state_after(state: str, event: str) -> str | None:
 
 def mermaid() -> str:
     """The transition table as a Mermaid state diagram (written to docs/workflow.md)."""
+    with override("zh-hans"):
+        return _mermaid()
+
+
+def _mermaid() -> str:
     lines = ["stateDiagram-v2", "    direction TB", "    [*] --> draft"]
     for state in S:
         lines.append(f"    {state.value} : {state.label}")
@@ -305,7 +314,12 @@ def mermaid() -> str:
 
 
 def markdown() -> str:
-    """docs/workflow.md: the diagram and the table, both generated."""
+    """docs/workflow.md: the diagram and the table, both generated (in Chinese)."""
+    with override("zh-hans"):
+        return _markdown()
+
+
+def _markdown() -> str:
     rows = [
         "| event | 中文 | from | to | roles | guards |",
         "|---|---|---|---|---|---|",

@@ -75,7 +75,7 @@ def story_enterprises_markdown(world: World) -> list[str]:
                 e.name,
                 e.uscc,
                 e.region.full_name,
-                Industry(e.industry).label,
+                str(Industry(e.industry).label),
                 "、".join(involved) or "—",
             )
         )

@@ -209,9 +209,9 @@ class _Page:
             kind_label=self._kind_label(item.record_kind),
             subject=subject,
             category_label=self._category_label(item.category),
-            remedy_label=RemedyRequested(item.remedy_requested).label,
-            finding_label=Finding(item.finding).label if item.finding else "",
-            outcome_label=ItemOutcome(item.outcome).label if item.outcome else "",
+            remedy_label=str(RemedyRequested(item.remedy_requested).label),
+            finding_label=str(Finding(item.finding).label) if item.finding else "",
+            outcome_label=str(ItemOutcome(item.outcome).label) if item.outcome else "",
             proposals=[proposal_view(p, model, self._name) for p in item.proposals.all()],
         )
         self._compare(view, model)

@@ -96,9 +96,9 @@ def proposal_view(
     name_of: Callable[[int | None], str],
 ) -> ProposalView:
     return ProposalView(
-        action_label=ProposalAction(proposal.action).label,
+        action_label=str(ProposalAction(proposal.action).label),
         decision=proposal.decision,
-        decision_label=ProposalDecision(proposal.decision).label,
+        decision_label=str(ProposalDecision(proposal.decision).label),
         changes=[
             ChangeView(
                 display.field_label(model, c["field"]),

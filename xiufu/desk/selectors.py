@@ -35,7 +35,7 @@ class CaseRow:
 
 def case_row(case: Case) -> CaseRow:
     clock = presenters.clock(case)
-    return CaseRow(case, clock, display.countdown(clock), CaseStatus(case.status).label)
+    return CaseRow(case, clock, display.countdown(clock), str(CaseStatus(case.status).label))
 
 
 def by_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:

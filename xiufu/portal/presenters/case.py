@@ -180,4 +180,4 @@ def _applicant_label(pack: Any, applicant_type: str) -> str:
 def _outcome_label(case: Case) -> str:
     from xiufu.cases.choices import CaseOutcome
 
-    return CaseOutcome(case.outcome).label if case.outcome else ""
+    return str(CaseOutcome(case.outcome).label) if case.outcome else ""

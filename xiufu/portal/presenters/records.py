@@ -238,5 +238,5 @@ def dispute_options(user: Any, access: AccessContext) -> DisputeOptions:
         for record in reported_records(user, user.enterprise_id, kind, access=access)
     ]
     identity = RecordOption(IDENTITY, None, _("企业身份信息"), _categories(pack, IDENTITY))
-    remedies = [(r.value, r.label) for r in (RemedyRequested.CORRECT, RemedyRequested.DELETE)]
+    remedies = [(r.value, str(r.label)) for r in (RemedyRequested.CORRECT, RemedyRequested.DELETE)]
     return DisputeOptions(records, identity, identity_field_labels(), remedies)
