@@ -1,0 +1,1 @@
+"""Evidence ledger: an append-only Merkle log with signed checkpoints (capability C6)."""
