@@ -11,6 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xiufu.accounts.choices import Capacity, Role, UserKind
 from xiufu.accounts.models import (
@@ -35,11 +37,15 @@ def _check_new_username(username: str) -> str:
     username = username.strip()
     if not username or len(username) > 150:
         raise InvalidInput(
-            ErrorCode.INVALID_INPUT, "用户名长度应为1至150个字符。", details={"field": "username"}
+            ErrorCode.INVALID_INPUT,
+            _("用户名长度应为1至150个字符。"),
+            details={"field": "username"},
         )
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(
-            ErrorCode.DUPLICATE, f"用户名“{username}”已被使用。", details={"field": "username"}
+            ErrorCode.DUPLICATE,
+            _("用户名“%(username)s”已被使用。") % {"username": username},
+            details={"field": "username"},
         )
     return username
 
@@ -49,7 +55,9 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user)
     except ValidationError as exc:
         raise InvalidInput(
-            "weak_password", "；".join(exc.messages), details={"field": "password"}
+            "weak_password",
+            pgettext("list separator", "；").join(exc.messages),
+            details={"field": "password"},
         ) from None
 
 
@@ -59,7 +67,9 @@ def _check_roles(roles: Iterable[str]) -> list[str]:
     if unknown or not roles:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"角色无效：{'、'.join(unknown)}" if unknown else "员工至少需要一个角色。",
+            _("角色无效：%(roles)s") % {"roles": pgettext("list separator", "、").join(unknown)}
+            if unknown
+            else _("员工至少需要一个角色。"),
             details={"field": "roles", "choices": list(Role.values)},
         )
     return roles
@@ -94,7 +104,7 @@ def do_set_roles(user_id: int, *, roles: Iterable[str], actor: Any) -> User:
     roles = _check_roles(roles)
     user = User.objects.select_for_update().filter(pk=user_id, kind=UserKind.STAFF).first()
     if user is None:
-        raise NotFound("未找到该员工。", what="user")
+        raise NotFound(_("未找到该员工。"), what="user")
     RoleGrant.objects.filter(user=user).exclude(role__in=roles).delete()
     for role in roles:
         RoleGrant.objects.get_or_create(user=user, role=role)
@@ -111,7 +121,7 @@ def _check_poa_dates(valid_from: dt.date, valid_until: dt.date) -> None:
     if valid_until < valid_from:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            "授权委托书的有效期止不能早于有效期起。",
+            _("授权委托书的有效期止不能早于有效期起。"),
             details={"field": "power_of_attorney.valid_until"},
         )
 
@@ -135,17 +145,17 @@ def do_create_enterprise_user(
     require(actor, Perm.MANAGE_USERS)
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
     if enterprise is None:
-        raise NotFound("未找到该企业。", what="enterprise")
+        raise NotFound(_("未找到该企业。"), what="enterprise")
     if capacity not in Capacity.values:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"身份“{capacity}”无效。",
+            _("身份“%(capacity)s”无效。") % {"capacity": capacity},
             details={"field": "capacity", "choices": list(Capacity.values)},
         )
     if capacity == Capacity.AGENT and not power_of_attorney:
         raise InvalidInput(
             "power_of_attorney_required",
-            "经办人须登记授权委托书（含有效期）。",
+            _("经办人须登记授权委托书（含有效期）。"),
             details={"field": "power_of_attorney"},
         )
     if power_of_attorney:
@@ -160,7 +170,7 @@ def do_create_enterprise_user(
     ):
         raise InvalidInput(
             "not_legal_representative",
-            "该自然人不是此企业登记的法定代表人。",
+            _("该自然人不是此企业登记的法定代表人。"),
             details={"field": "person"},
         )
     user.set_password(password)
@@ -210,7 +220,7 @@ def do_register_power_of_attorney(
     require(actor, Perm.MANAGE_POWERS_OF_ATTORNEY)
     membership = EnterpriseMembership.objects.select_related("user").filter(user_id=user_id).first()
     if membership is None or membership.capacity != Capacity.AGENT:
-        raise NotFound("未找到该经办人。", what="agent")
+        raise NotFound(_("未找到该经办人。"), what="agent")
     _check_poa_dates(valid_from, valid_until)
     data = {"valid_from": valid_from, "valid_until": valid_until, "reference": reference}
     return _add_power_of_attorney(membership, data, actor=actor)
@@ -224,10 +234,12 @@ def do_issue_api_token(
     require(actor, Perm.MANAGE_USERS)
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise NotFound("未找到该用户。", what="user")
+        raise NotFound(_("未找到该用户。"), what="user")
     if expires_at is not None and expires_at <= timezone.now():
         raise InvalidInput(
-            ErrorCode.INVALID_INPUT, "令牌的到期时间必须晚于现在。", details={"field": "expires_at"}
+            ErrorCode.INVALID_INPUT,
+            _("令牌的到期时间必须晚于现在。"),
+            details={"field": "expires_at"},
         )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -251,7 +263,7 @@ def do_revoke_api_token(token_id: int, *, actor: Any) -> ApiToken:
     require(actor, Perm.MANAGE_USERS)
     token = ApiToken.objects.select_for_update().select_related("user").filter(pk=token_id).first()
     if token is None:
-        raise NotFound("未找到该令牌。", what="api_token")
+        raise NotFound(_("未找到该令牌。"), what="api_token")
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -10,6 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from xiufu.accounts.choices import Role
 from xiufu.core.errors import PermissionDenied
 
@@ -93,9 +96,9 @@ def roles_with(perm: Perm) -> list[str]:
 def require(user: Any, perm: Perm) -> None:
     """Raise ``PermissionDenied`` (403, code ``role_required``) unless the user may do ``perm``."""
     if not has_perm(user, perm):
-        labels = "、".join(str(Role(r).label) for r in roles_with(perm))
+        labels = pgettext("list separator", "、").join(str(Role(r).label) for r in roles_with(perm))
         raise PermissionDenied(
-            f"此操作需要以下角色之一：{labels}。",
+            _("此操作需要以下角色之一：%(roles)s。") % {"roles": labels},
             code="role_required",
             details={"permission": str(perm), "roles": roles_with(perm)},
         )

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from xiufu.audit.choices import AccessChannel, AccessPurpose
 from xiufu.audit.models import CreditDataAccess
 from xiufu.core.errors import ErrorCode, InvalidInput
@@ -43,13 +45,13 @@ class AccessContext:
         elif not purpose:
             raise InvalidInput(
                 ErrorCode.PURPOSE_REQUIRED,
-                "查询企业信用信息须说明查询目的（purpose）。",
+                _("查询企业信用信息须说明查询目的（purpose）。"),
                 details={"field": "purpose", "choices": STAFF_PURPOSES},
             )
         elif purpose not in STAFF_PURPOSES:
             raise InvalidInput(
                 ErrorCode.INVALID_INPUT,
-                f"查询目的“{purpose}”无效。",
+                _("查询目的“%(purpose)s”无效。") % {"purpose": purpose},
                 details={"field": "purpose", "choices": STAFF_PURPOSES},
             )
         return cls(

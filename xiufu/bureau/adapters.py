@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.utils.translation import gettext_lazy
+
 # Record types of the second-generation reporting interface (REGULATIONS.md §3.5; our mapping).
 RECORD_TYPES = {
     ("loans", "correct"): "412",
@@ -41,7 +43,7 @@ class Feedback:
 
 class BureauAdapter:
     code: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar[Any]  # a lazily translated string
 
     def submit(self, messages: list[dict[str, Any]]) -> Receipt:
         raise NotImplementedError
@@ -54,7 +56,7 @@ class InProcessAdapter(BureauAdapter):
     """Acknowledges at once and confirms on the first poll: the loopback stand-in."""
 
     code = "inprocess"
-    label = "进程内模拟征信系统"
+    label = gettext_lazy("进程内模拟征信系统")
 
     def submit(self, messages: list[dict[str, Any]]) -> Receipt:
         return Receipt(reference=f"INPROC-{uuid.uuid4().hex[:12]}", acknowledged=True)
@@ -68,7 +70,7 @@ class ManualAdapter(BureauAdapter):
     reporter records the bureau's receipt and its feedback in xiufu as they arrive."""
 
     code = "manual"
-    label = "人工报送（报送员上传文件并录入反馈）"
+    label = gettext_lazy("人工报送（报送员上传文件并录入反馈）")
 
     def submit(self, messages: list[dict[str, Any]]) -> Receipt:
         return Receipt(reference=f"MANUAL-{uuid.uuid4().hex[:12]}", acknowledged=False)
@@ -84,6 +86,7 @@ ADAPTERS: dict[str, type[BureauAdapter]] = {
 
 def adapter(code: str | None = None) -> BureauAdapter:
     from django.conf import settings
+    from django.utils.translation import gettext as _
 
     from xiufu.core.errors import ErrorCode, InvalidInput
 
@@ -91,7 +94,7 @@ def adapter(code: str | None = None) -> BureauAdapter:
     if chosen not in ADAPTERS:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"报送通道“{chosen}”不存在。",
+            _("报送通道“%(adapter)s”不存在。") % {"adapter": chosen},
             details={"field": "adapter", "choices": sorted(ADAPTERS)},
         )
     return ADAPTERS[chosen]()

@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit.actions import record_event
@@ -33,7 +35,8 @@ def _text(value: str, field: str, limit: int, *, required: str = "", code: str =
     if len(value) > limit:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"长度不得超过{limit}个字符。",
+            ngettext("长度不得超过%(limit)s个字符。", "长度不得超过%(limit)s个字符。", limit)
+            % {"limit": limit},
             details={"field": field, "max": limit},
         )
     return value
@@ -57,7 +60,7 @@ def do_set_calendar_override(
         name,
         "name",
         NAME_MAX,
-        required="请填写名称，如“2027年春节调休上班”。",
+        required=_("请填写名称，如“2027年春节调休上班”。"),
         code=CalendarErrorCode.NAME_REQUIRED,
     )
     note = _text(note, "note", NOTE_MAX)
@@ -87,7 +90,9 @@ def do_set_calendar_override(
     except IntegrityError:
         # A concurrent first override of the same date won the race.
         raise Conflict(
-            ErrorCode.CONFLICT, "该日期正被他人同时调整，请刷新后重试。", details={"field": "date"}
+            ErrorCode.CONFLICT,
+            _("该日期正被他人同时调整，请刷新后重试。"),
+            details={"field": "date"},
         ) from None
     return override
 
@@ -98,7 +103,9 @@ def do_remove_calendar_override(*, date: dt.date, actor: Any) -> None:
     with transaction.atomic():
         override = CalendarOverride.objects.select_for_update().filter(date=date).first()
         if override is None:
-            raise NotFound(f"{date.isoformat()} 没有日历调整。", what="calendar_override")
+            raise NotFound(
+                _("%(date)s 没有日历调整。") % {"date": date.isoformat()}, what="calendar_override"
+            )
         record_event(
             events.OVERRIDE_REMOVED,
             actor=actor,
@@ -118,11 +125,13 @@ def do_confirm_calendar_year(*, year: int, source: str, actor: Any) -> Confirmed
         source,
         "source",
         SOURCE_MAX,
-        required="请填写确认依据：国务院办公厅通知的名称及文号。",
+        required=_("请填写确认依据：国务院办公厅通知的名称及文号。"),
         code=CalendarErrorCode.SOURCE_REQUIRED,
     )
     duplicate = Conflict(
-        ErrorCode.DUPLICATE, f"{year}年的节假日安排已确认。", details={"field": "year"}
+        ErrorCode.DUPLICATE,
+        _("%(year)s年的节假日安排已确认。") % {"year": year},
+        details={"field": "year"},
     )
     if ConfirmedYear.objects.filter(year=year).exists():
         raise duplicate

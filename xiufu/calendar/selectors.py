@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext as _
 
 from xiufu.calendar.clock import local_today, to_local_date
 from xiufu.calendar.errors import MAX_PERIOD_LENGTH, MAX_YEAR, MIN_YEAR, CalendarErrorCode
@@ -97,14 +98,14 @@ def current_schedule() -> HolidaySchedule:
 def require_staff(user: Any) -> None:
     """The calendar is a staff tool: enterprise users see their deadlines on their cases."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff_user", False):
-        raise PermissionDenied("工作日历仅供工作人员查看。", code=ErrorCode.PERMISSION_DENIED)
+        raise PermissionDenied(_("工作日历仅供工作人员查看。"), code=ErrorCode.PERMISSION_DENIED)
 
 
 def check_year(year: int, field: str = "year") -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidInput(
             CalendarErrorCode.YEAR_OUT_OF_RANGE,
-            f"年份应在{MIN_YEAR}年至{MAX_YEAR}年之间。",
+            _("年份应在%(min)s年至%(max)s年之间。") % {"min": MIN_YEAR, "max": MAX_YEAR},
             details={"field": field, "min": MIN_YEAR, "max": MAX_YEAR},
         )
     return year
@@ -130,7 +131,7 @@ def deadline_for(
     if unit not in {u.value for u in PeriodUnit}:
         raise InvalidInput(
             CalendarErrorCode.INVALID_PERIOD,
-            "期间单位应为 calendar_days（日）或 working_days（工作日）。",
+            _("期间单位应为 calendar_days（日）或 working_days（工作日）。"),
             details={"field": "unit", "choices": [u.value for u in PeriodUnit]},
         )
     # "N 个工作日" of zero makes no sense: the due day would be the (possibly rest) start day.
@@ -138,7 +139,7 @@ def deadline_for(
     if not minimum <= length <= MAX_PERIOD_LENGTH:
         raise InvalidInput(
             CalendarErrorCode.INVALID_PERIOD,
-            f"期间长度应在{minimum}至{MAX_PERIOD_LENGTH}之间。",
+            _("期间长度应在%(min)s至%(max)s之间。") % {"min": minimum, "max": MAX_PERIOD_LENGTH},
             details={"field": "length", "min": minimum, "max": MAX_PERIOD_LENGTH},
         )
     try:
@@ -146,7 +147,7 @@ def deadline_for(
     except ValueError as exc:  # e.g. a run of rest days longer than a year in the overrides
         raise InvalidInput(
             CalendarErrorCode.INVALID_PERIOD,
-            "无法计算该期间的届满日。",
+            _("无法计算该期间的届满日。"),
             details={"reason": str(exc)},
         ) from None
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from xiufu.cases import workflow
 from xiufu.cases.choices import Finding, ProposalDecision, ReviewVerdict
 from xiufu.cases.errors import CaseErrorCode
@@ -25,7 +27,7 @@ def round_marks(case: Case, round_no: int | None = None) -> list[ReviewMark]:
 
 def _has_items(case: Case, actor: Any, reason: str) -> None:
     if not case.items.exists():
-        raise InvalidInput(CaseErrorCode.NO_ITEMS, "申请至少须包含一项异议事项。")
+        raise InvalidInput(CaseErrorCode.NO_ITEMS, _("申请至少须包含一项异议事项。"))
 
 
 def _review_complete(case: Case, actor: Any, reason: str) -> None:
@@ -37,7 +39,7 @@ def _review_complete(case: Case, actor: Any, reason: str) -> None:
     if missing:
         raise InvalidInput(
             CaseErrorCode.REVIEW_INCOMPLETE,
-            "形式审核须对清单中的每一项材料给出结论。",
+            _("形式审核须对清单中的每一项材料给出结论。"),
             details={"unreviewed": missing},
         )
 
@@ -50,7 +52,7 @@ def _has_defects(case: Case, actor: Any, reason: str) -> None:
     if not _defects(case):
         raise Conflict(
             CaseErrorCode.REVIEW_HAS_NO_DEFECTS,
-            "材料齐全合规，无需补正，请直接受理。",
+            _("材料齐全合规，无需补正，请直接受理。"),
             details={"allowed_events": ["accept"]},
         )
 
@@ -60,7 +62,7 @@ def _no_defects(case: Case, actor: Any, reason: str) -> None:
     if defects:
         raise Conflict(
             CaseErrorCode.REVIEW_HAS_DEFECTS,
-            "材料存在缺失或不合规，须一次性告知补正，不能受理。",
+            _("材料存在缺失或不合规，须一次性告知补正，不能受理。"),
             details={"defects": [m.requirement for m in defects]},
         )
 
@@ -93,7 +95,7 @@ def _one_time_supplement(case: Case, actor: Any, reason: str) -> None:
     if offending:
         raise Conflict(
             CaseErrorCode.SUPPLEMENT_NOT_ONE_TIME,
-            "补正应一次性告知：不能对补正通知之后未变动、且此前已审核合格的材料再提出问题。",
+            _("补正应一次性告知：不能对补正通知之后未变动、且此前已审核合格的材料再提出问题。"),
             details={"requirements": offending},
         )
 
@@ -103,14 +105,14 @@ def _materials_changed(case: Case, actor: Any, reason: str) -> None:
     since = notice.issued_at if notice else case.created_at
     if not Material.objects.filter(case=case, uploaded_at__gt=since).exists():
         raise InvalidInput(
-            CaseErrorCode.NOTHING_SUPPLEMENTED, "请先上传补正通知所列的材料，再提交补正。"
+            CaseErrorCode.NOTHING_SUPPLEMENTED, _("请先上传补正通知所列的材料，再提交补正。")
         )
 
 
 def _reason_given(case: Case, actor: Any, reason: str) -> None:
     if not reason.strip():
         raise InvalidInput(
-            CaseErrorCode.REASON_REQUIRED, "请填写理由。", details={"field": "reason"}
+            CaseErrorCode.REASON_REQUIRED, _("请填写理由。"), details={"field": "reason"}
         )
 
 
@@ -121,7 +123,7 @@ def _intake_ground(case: Case, actor: Any, reason: str) -> None:
 def _assigned_investigator(case: Case, actor: Any, reason: str) -> None:
     if actor is None or case.investigator_id != actor.pk:
         raise PermissionDenied(
-            "只有本案的核查员可以办理此事项。",
+            _("只有本案的核查员可以办理此事项。"),
             code=CaseErrorCode.NOT_ASSIGNED,
             details={"investigator_id": case.investigator_id},
         )
@@ -132,7 +134,7 @@ def _all_items_found(case: Case, actor: Any, reason: str) -> None:
     if open_items:
         raise Conflict(
             CaseErrorCode.FINDINGS_INCOMPLETE,
-            "尚有异议事项未形成核查结论。",
+            _("尚有异议事项未形成核查结论。"),
             details={"items": open_items},
         )
 
@@ -142,7 +144,7 @@ def _no_error_confirmed(case: Case, actor: Any, reason: str) -> None:
     if errors:
         raise Conflict(
             CaseErrorCode.ERRORS_CONFIRMED,
-            "有事项确有错误，应提出更正方案，而非出具不予修复说明。",
+            _("有事项确有错误，应提出更正方案，而非出具不予修复说明。"),
             details={"items": errors, "allowed_events": ["propose_correction"]},
         )
 
@@ -151,7 +153,7 @@ def _has_confirmed_errors(case: Case, actor: Any, reason: str) -> None:
     if not case.items.filter(finding=Finding.ERROR_CONFIRMED).exists():
         raise Conflict(
             CaseErrorCode.PROPOSALS_INCOMPLETE,
-            "没有确有错误的事项，无需更正；应拟定不予修复说明。",
+            _("没有确有错误的事项，无需更正；应拟定不予修复说明。"),
             details={"allowed_events": ["draft_non_repair_notice"]},
         )
 
@@ -165,7 +167,7 @@ def _maker_checker(case: Case, actor: Any, reason: str) -> None:
     )
     if actor is not None and (actor.pk == case.investigator_id or actor.pk in proposers):
         raise PermissionDenied(
-            "审批人不能是本案的核查员或更正方案的提出人（双人复核）。",
+            _("审批人不能是本案的核查员或更正方案的提出人（双人复核）。"),
             code=CaseErrorCode.MAKER_CHECKER,
         )
 
@@ -174,7 +176,7 @@ def _was_replied(case: Case, actor: Any, reason: str) -> None:
     if case.replied_at is None:
         raise Conflict(
             CaseErrorCode.NOT_REPLIED,
-            "只有已书面答复的案件才能因新证据重新启动；未受理或已撤回的，请重新提出申请。",
+            _("只有已书面答复的案件才能因新证据重新启动；未受理或已撤回的，请重新提出申请。"),
         )
 
 
@@ -185,16 +187,16 @@ def _pause_allowed(case: Case, actor: Any, reason: str) -> None:
     if case.clock_paused_at is not None or not pack_of(case).pause_allowed(case.status):
         raise Conflict(
             CaseErrorCode.PAUSE_NOT_ALLOWED,
-            "规则包不允许在此状态暂停法定时限。"
+            _("规则包不允许在此状态暂停法定时限。")
             if case.clock_paused_at is None
-            else "法定时限已经暂停。",
+            else _("法定时限已经暂停。"),
             details={"status": case.status},
         )
 
 
 def _clock_paused(case: Case, actor: Any, reason: str) -> None:
     if case.clock_paused_at is None:
-        raise Conflict(CaseErrorCode.CLOCK_NOT_PAUSED, "法定时限未暂停。")
+        raise Conflict(CaseErrorCode.CLOCK_NOT_PAUSED, _("法定时限未暂停。"))
 
 
 GUARDS: dict[str, Guard] = {

@@ -16,6 +16,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xiufu.accounts.choices import Role
 from xiufu.cases import workflow
@@ -69,7 +71,7 @@ def lock_case(case_id: int, actor: Any) -> Case:
     """The case row locked for this transaction; NotFound when absent or not the actor's."""
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None or not visible_to(actor, case):
-        raise NotFound("未找到该案件。", what="case")
+        raise NotFound(_("未找到该案件。"), what="case")
     return case
 
 
@@ -77,7 +79,7 @@ def check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and case.version != expected_version:
         raise Conflict(
             CaseErrorCode.CASE_CHANGED,
-            "该案件已被他人更新，请刷新后重试。",
+            _("该案件已被他人更新，请刷新后重试。"),
             details={
                 "current_version": case.version,
                 "your_version": expected_version,
@@ -91,7 +93,8 @@ def check_event_allowed(case: Case, transition: workflow.Transition) -> None:
         state = CaseStatus(case.status)
         raise Conflict(
             CaseErrorCode.INVALID_TRANSITION,
-            f"案件当前状态为“{state.label}”，不能执行“{transition.label}”。",
+            _("案件当前状态为“%(state)s”，不能执行“%(event)s”。")
+            % {"state": state.label, "event": transition.label},
             details={
                 "status": case.status,
                 "event": transition.event,
@@ -106,11 +109,12 @@ def check_role(actor: Any, case: Case, transition: workflow.Transition) -> None:
     labels = []
     for role in sorted(transition.roles):
         if role == workflow.APPLICANT:
-            labels.append("申请企业")
+            labels.append(_("申请企业"))
         elif role in Role.values:
             labels.append(str(Role(role).label))
     raise PermissionDenied(
-        f"“{transition.label}”须由以下角色办理：{'、'.join(labels)}。",
+        _("“%(event)s”须由以下角色办理：%(roles)s。")
+        % {"event": transition.label, "roles": pgettext("list separator", "、").join(labels)},
         code="role_required",
         details={"event": transition.event, "roles": sorted(transition.roles)},
     )

@@ -8,6 +8,9 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
 from xiufu.core.errors import Conflict, InvalidInput
 
 PDF = "application/pdf"
@@ -15,12 +18,12 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 TIFF = "image/tiff"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MEDIA_LABELS = {
+MEDIA_LABELS: dict[str, Any] = {  # lazily translated labels
     PDF: "PDF",
-    JPEG: "JPEG 图片",
-    PNG: "PNG 图片",
-    TIFF: "TIFF 图片",
-    DOCX: "Word 文档",
+    JPEG: gettext_lazy("JPEG 图片"),
+    PNG: gettext_lazy("PNG 图片"),
+    TIFF: gettext_lazy("TIFF 图片"),
+    DOCX: gettext_lazy("Word 文档"),
 }
 
 
@@ -61,19 +64,21 @@ def receive(upload: Any, *, max_bytes: int, allowed: tuple[str, ...]) -> Receive
     if upload.size is not None and upload.size > max_bytes:
         raise InvalidInput(
             "file_too_large",
-            f"文件过大：单个文件不能超过 {max_bytes // (1024 * 1024)} MB。",
+            _("文件过大：单个文件不能超过 %(megabytes)s MB。")
+            % {"megabytes": max_bytes // (1024 * 1024)},
             details={"limit_bytes": max_bytes, "size": upload.size},
         )
     if not upload.size:
-        raise InvalidInput("file_empty", "文件为空，请重新选择。")
+        raise InvalidInput("file_empty", _("文件为空，请重新选择。"))
     upload.seek(0)
     head = upload.read(16)
     media_type = sniff_media_type(head, upload)
     if media_type is None or media_type not in allowed:
-        names = "、".join(MEDIA_LABELS.get(t, t) for t in allowed)
+        names = pgettext("list separator", "、").join(str(MEDIA_LABELS.get(t, t)) for t in allowed)
         raise InvalidInput(
             "file_type_not_allowed",
-            f"文件类型不受支持：只接受 {names}（按文件内容识别，而非文件名）。",
+            _("文件类型不受支持：只接受 %(types)s（按文件内容识别，而非文件名）。")
+            % {"types": names},
             details={"allowed": list(allowed), "detected": media_type},
         )
     digest = hashlib.sha256()
@@ -82,7 +87,9 @@ def receive(upload: Any, *, max_bytes: int, allowed: tuple[str, ...]) -> Receive
     for chunk in upload.chunks():
         size += len(chunk)
         if size > max_bytes:
-            raise InvalidInput("file_too_large", "文件过大。", details={"limit_bytes": max_bytes})
+            raise InvalidInput(
+                "file_too_large", _("文件过大。"), details={"limit_bytes": max_bytes}
+            )
         digest.update(chunk)
     upload.seek(0)
     return Received(digest.hexdigest(), size, media_type)
@@ -92,6 +99,6 @@ def refuse_duplicate(existing_name: str | None) -> None:
     if existing_name is not None:
         raise Conflict(
             "duplicate_material",
-            f"该文件与本案已上传的“{existing_name}”完全相同，无需重复上传。",
+            _("该文件与本案已上传的“%(name)s”完全相同，无需重复上传。") % {"name": existing_name},
             details={"duplicate_of": existing_name},
         )

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
@@ -15,10 +17,10 @@ from xiufu.core.errors import DomainError, ErrorCode
 
 logger = logging.getLogger("xiufu.api")
 
-# Pydantic error types → our stable codes and a Chinese reason.
+# Pydantic error types → our stable codes and a reason in the request's language.
 _PYDANTIC_CODES = {
-    "extra_forbidden": (ErrorCode.UNKNOWN_FIELD, "不允许的字段"),
-    "missing": (ErrorCode.MISSING_FIELD, "缺少必填字段"),
+    "extra_forbidden": (ErrorCode.UNKNOWN_FIELD, gettext_lazy("不允许的字段")),
+    "missing": (ErrorCode.MISSING_FIELD, gettext_lazy("缺少必填字段")),
 }
 _STATUS_CODES = {
     400: ErrorCode.MALFORMED_JSON,
@@ -30,11 +32,11 @@ _STATUS_CODES = {
     429: ErrorCode.RATE_LIMITED,
 }
 _STATUS_MESSAGES = {
-    400: "请求内容无法解析，请提交合法的 JSON。",
-    401: "请先登录，或在 Authorization 头中提供有效的接口令牌。",
-    403: "您没有执行此操作的权限。",
-    404: "未找到该对象。",
-    429: "请求过于频繁，请稍后再试。",
+    400: gettext_lazy("请求内容无法解析，请提交合法的 JSON。"),
+    401: gettext_lazy("请先登录，或在 Authorization 头中提供有效的接口令牌。"),
+    403: gettext_lazy("您没有执行此操作的权限。"),
+    404: gettext_lazy("未找到该对象。"),
+    429: gettext_lazy("请求过于频繁，请稍后再试。"),
 }
 
 
@@ -67,12 +69,17 @@ def describe_validation_errors(errors: list[dict[str, Any]]) -> tuple[str, str, 
         field = _field_path(list(error.get("loc", ())))
         kind = error.get("type", "value_error")
         context = error.get("ctx") or {}
-        code, reason = _PYDANTIC_CODES.get(kind, (kind, error.get("msg", "")))
+        code, known_reason = _PYDANTIC_CODES.get(kind, (kind, error.get("msg", "")))
+        reason = str(known_reason)
         if "reason" in context:  # our own identifier errors carry a precise reason
             reason = context["reason"]
-        message = context.get("message") or (f"{field}：{reason}" if field else reason)
+        message = context.get("message") or (
+            _("%(field)s：%(reason)s") % {"field": field, "reason": reason} if field else reason
+        )
         described.append({"field": field, "code": str(code), "reason": reason, "message": message})
-    first = described[0] if described else {"code": ErrorCode.INVALID_INPUT, "message": "输入无效"}
+    first = (
+        described[0] if described else {"code": ErrorCode.INVALID_INPUT, "message": _("输入无效")}
+    )
     known = {c.value for c in ErrorCode} | {"invalid_uscc", "invalid_id_number"}
     code = first["code"] if first["code"] in known else ErrorCode.INVALID_INPUT
     return code, first["message"], described
@@ -90,27 +97,33 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return error_response(api, request, 401, ErrorCode.NOT_AUTHENTICATED, _STATUS_MESSAGES[401])
+        return error_response(
+            api, request, 401, ErrorCode.NOT_AUTHENTICATED, str(_STATUS_MESSAGES[401])
+        )
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         status = exc.status_code
         code = _STATUS_CODES.get(status, ErrorCode.INVALID_INPUT)
-        return error_response(api, request, status, code, _STATUS_MESSAGES.get(status, str(exc)))
+        return error_response(
+            api, request, status, code, str(_STATUS_MESSAGES.get(status, str(exc)))
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return error_response(api, request, 404, ErrorCode.NOT_FOUND, _STATUS_MESSAGES[404])
+        return error_response(api, request, 404, ErrorCode.NOT_FOUND, str(_STATUS_MESSAGES[404]))
 
     @api.exception_handler(DjangoPermissionDenied)
     def forbidden(request: HttpRequest, exc: DjangoPermissionDenied) -> HttpResponse:
-        return error_response(api, request, 403, ErrorCode.PERMISSION_DENIED, _STATUS_MESSAGES[403])
+        return error_response(
+            api, request, 403, ErrorCode.PERMISSION_DENIED, str(_STATUS_MESSAGES[403])
+        )
 
     @api.exception_handler(Exception)
     def internal_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("unhandled API error", extra={"path": request.path})
         return error_response(
-            api, request, 500, ErrorCode.INTERNAL_ERROR, "服务器内部错误，已记录，请稍后再试。"
+            api, request, 500, ErrorCode.INTERNAL_ERROR, _("服务器内部错误，已记录，请稍后再试。")
         )
 
 

@@ -2,12 +2,16 @@
 
 Actions raise these; the API turns them into ``{"code", "message", "details"}`` with the status
 given here, and the pages show the message. Codes never change once published: clients rely on them.
+Messages are translated when the error is raised (``gettext``), so they come out in the language
+of the request being served: Chinese by default, English when the user asked for it.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 
 class ErrorCode(StrEnum):
@@ -54,18 +58,23 @@ class PermissionDenied(DomainError):
 
     def __init__(
         self,
-        message: str = "您没有执行此操作的权限。",
+        message: str | None = None,
         *,
         code: str = ErrorCode.PERMISSION_DENIED,
         details: dict[str, Any] | None = None,
     ) -> None:
+        # The default is translated here, when raised, not at import.
+        if message is None:
+            message = _("您没有执行此操作的权限。")
         super().__init__(code, message, details=details)
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, message: str = "未找到该对象。", *, what: str = "") -> None:
+    def __init__(self, message: str | None = None, *, what: str = "") -> None:
+        if message is None:
+            message = _("未找到该对象。")
         super().__init__(ErrorCode.NOT_FOUND, message, details={"object": what} if what else None)
 
 

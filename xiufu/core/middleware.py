@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from xiufu.core.errors import ErrorCode
 
@@ -41,9 +43,16 @@ class BodySizeLimitMiddleware:
         content_type = request.META.get("CONTENT_TYPE", "")
         limit = settings.MAX_REQUEST_BODY_BYTES
         if not content_type.startswith("multipart/form-data") and (length < 0 or length > limit):
+            # This runs before LocaleMiddleware: pick the request's language here.
+            with translation.override(translation.get_language_from_request(request)):
+                message = ngettext(
+                    "请求内容过大：最多允许 %(limit)s 字节。",
+                    "请求内容过大：最多允许 %(limit)s 字节。",
+                    limit,
+                ) % {"limit": limit}
             body = {
                 "code": ErrorCode.BODY_TOO_LARGE,
-                "message": f"请求内容过大：最多允许 {limit} 字节。",
+                "message": message,
                 "details": {"limit_bytes": limit, "declared_bytes": length},
             }
             return JsonResponse(body, status=413, json_dumps_params={"ensure_ascii": False})

@@ -1,5 +1,5 @@
 """Helpers shared by the portal and the desk pages: who may open a page, and running an action
-from a form with its error shown to the user in plain Chinese."""
+from a form with its error shown to the user in plain words, in the user's language."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from xiufu.core.errors import DomainError, NotFound
 
@@ -28,7 +29,7 @@ def enterprise_page(view: View) -> View:
         membership = user.membership if user.is_enterprise_user else None
         if membership is None or not membership.may_act():
             return render(
-                request, "forbidden.html", {"why": "企业门户仅供企业用户使用。"}, status=403
+                request, "forbidden.html", {"why": _("企业门户仅供企业用户使用。")}, status=403
             )
         return _guarded(view, request, *args, **kwargs)
 
@@ -54,7 +55,10 @@ def staff_page(view: View) -> View:
         user: Any = request.user
         if not user.is_staff_user or not user.roles:
             return render(
-                request, "forbidden.html", {"why": "工作台仅供有角色的机构员工使用。"}, status=403
+                request,
+                "forbidden.html",
+                {"why": _("工作台仅供有角色的机构员工使用。")},
+                status=403,
             )
         try:
             return view(request, *args, **kwargs)
@@ -65,8 +69,9 @@ def staff_page(view: View) -> View:
 
 
 def attempt(request: HttpRequest, action: Callable[[], Any], *, success: str = "") -> Any | None:
-    """Run one action for a page. On a DomainError the user is told why (its message, in
-    Chinese) and None is returned; nothing was written, the action's transaction rolled back."""
+    """Run one action for a page. On a DomainError the user is told why (its message, in the
+    user's language) and None is returned; nothing was written, the action's transaction rolled
+    back."""
     try:
         result = action()
     except NotFound:

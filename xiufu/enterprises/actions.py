@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit import events
@@ -31,7 +32,7 @@ def _checked_id_number(id_type: str, id_number: str, field: str) -> str:
     if id_type not in IdType.values:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"证件类型“{id_type}”无效。",
+            _("证件类型“%(id_type)s”无效。") % {"id_type": id_type},
             details={"field": f"{field}.id_type", "choices": list(IdType.values)},
         )
     if id_type != IdType.RESIDENT_ID:
@@ -39,7 +40,7 @@ def _checked_id_number(id_type: str, id_number: str, field: str) -> str:
         if not 5 <= len(number) <= 40:
             raise InvalidInput(
                 ErrorCode.INVALID_ID_NUMBER,
-                "证件号码长度应为5至40个字符。",
+                _("证件号码长度应为5至40个字符。"),
                 details={"field": f"{field}.id_number", "reason": "length"},
             )
         return number
@@ -64,7 +65,7 @@ def find_or_register_person(
         if person.name != name.strip():
             raise Conflict(
                 ErrorCode.CONFLICT,
-                "该证件号码已登记在另一姓名下，请核对。",
+                _("该证件号码已登记在另一姓名下，请核对。"),
                 details={"field": f"{field}.name"},
             )
         return person
@@ -94,19 +95,19 @@ def do_register_enterprise(
     if industry not in Industry.values:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"行业门类“{industry}”无效。",
+            _("行业门类“%(industry)s”无效。") % {"industry": industry},
             details={"field": "industry", "choices": list(Industry.values)},
         )
     if not (len(region_code) == 6 and region_code.isdigit()):
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            "行政区划代码应为6位数字。",
+            _("行政区划代码应为6位数字。"),
             details={"field": "region_code", "reason": "format"},
         )
     if Enterprise.objects.filter(uscc=code).exists():
         raise Conflict(
             ErrorCode.DUPLICATE,
-            f"统一社会信用代码 {code} 已登记。",
+            _("统一社会信用代码 %(uscc)s 已登记。") % {"uscc": code},
             details={"field": "uscc"},
         )
     try:
@@ -134,6 +135,8 @@ def do_register_enterprise(
     except IntegrityError:
         # A concurrent registration of the same USCC won the race.
         raise Conflict(
-            ErrorCode.DUPLICATE, f"统一社会信用代码 {code} 已登记。", details={"field": "uscc"}
+            ErrorCode.DUPLICATE,
+            _("统一社会信用代码 %(uscc)s 已登记。") % {"uscc": code},
+            details={"field": "uscc"},
         ) from None
     return enterprise

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from xiufu.accounts.permissions import Perm, has_perm, require
 from xiufu.audit import events
@@ -28,7 +29,7 @@ def get_enterprise(actor: Any, enterprise_id: int) -> Enterprise:
     """The enterprise, or NotFound — also when it exists but is not the actor's to see."""
     enterprise = enterprises_visible_to(actor).filter(pk=enterprise_id).first()
     if enterprise is None:
-        raise NotFound("未找到该企业。", what="enterprise")
+        raise NotFound(_("未找到该企业。"), what="enterprise")
     return enterprise
 
 
@@ -45,7 +46,7 @@ def reveal_identifier(actor: Any, person_id: int, *, access: AccessContext) -> P
     require(actor, Perm.VIEW_FULL_IDENTIFIER)
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
-        raise NotFound("未找到该自然人。", what="person")
+        raise NotFound(_("未找到该自然人。"), what="person")
     enterprise = Enterprise.objects.filter(legal_representative=person).first()
     log_access(access, enterprise=enterprise, content="person_identifier", object_ids=[person.pk])
     record_event(

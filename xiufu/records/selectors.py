@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit.access import AccessContext, log_access
 from xiufu.core.errors import ErrorCode, InvalidInput, NotFound
@@ -19,7 +22,7 @@ from xiufu.records import models as m
 @dataclass(frozen=True)
 class RecordKind:
     code: str
-    label: str
+    label: Any  # a lazily translated string
     reported: type[Any]
     ledger: type[Any]
 
@@ -27,9 +30,11 @@ class RecordKind:
 RECORD_KINDS: dict[str, RecordKind] = {
     kind.code: kind
     for kind in (
-        RecordKind("loans", "借贷记录", m.LoanRecord, m.LedgerLoan),
-        RecordKind("guarantees", "担保记录", m.GuaranteeRecord, m.LedgerGuarantee),
-        RecordKind("public_records", "公共记录", m.PublicRecord, m.LedgerPublicRecord),
+        RecordKind("loans", gettext_lazy("借贷记录"), m.LoanRecord, m.LedgerLoan),
+        RecordKind("guarantees", gettext_lazy("担保记录"), m.GuaranteeRecord, m.LedgerGuarantee),
+        RecordKind(
+            "public_records", gettext_lazy("公共记录"), m.PublicRecord, m.LedgerPublicRecord
+        ),
     )
 }
 
@@ -39,7 +44,7 @@ def record_kind(code: str) -> RecordKind:
     if kind is None:
         raise InvalidInput(
             ErrorCode.INVALID_INPUT,
-            f"记录类型“{code}”无效。",
+            _("记录类型“%(kind)s”无效。") % {"kind": code},
             details={"field": "kind", "choices": list(RECORD_KINDS)},
         )
     return kind
@@ -73,11 +78,11 @@ def reported_record(actor: Any, kind_code: str, record_id: int, *, access: Acces
     kind = record_kind(kind_code)
     row = kind.reported._default_manager.filter(pk=record_id).first()
     if row is None:
-        raise NotFound("未找到该记录。", what=kind.code)
+        raise NotFound(_("未找到该记录。"), what=kind.code)
     try:
         enterprise = _readable_enterprise(actor, row.enterprise_id)
     except NotFound:
-        raise NotFound("未找到该记录。", what=kind.code) from None
+        raise NotFound(_("未找到该记录。"), what=kind.code) from None
     log_access(access, enterprise=enterprise, content=f"reported_{kind.code}", object_ids=[row.pk])
     return row
 

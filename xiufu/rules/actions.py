@@ -6,6 +6,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit.actions import record_event
@@ -42,7 +45,7 @@ def do_activate_rule_pack(version_id: int, *, actor: Any) -> RulePackVersion:
     with transaction.atomic():
         row = RulePackVersion.objects.select_for_update().filter(pk=version_id).first()
         if row is None:
-            raise NotFound("未找到该规则包版本。", what="rule_pack_version")
+            raise NotFound(_("未找到该规则包版本。"), what="rule_pack_version")
         return _activate(row, actor=actor)
 
 
@@ -67,7 +70,12 @@ def _validated(text: str) -> RulePack:
     except PackError as exc:
         raise InvalidInput(
             RulesErrorCode.INVALID_RULE_PACK,
-            f"规则包校验未通过，共{len(exc.problems)}处问题。",
+            ngettext(
+                "规则包校验未通过，共%(count)s处问题。",
+                "规则包校验未通过，共%(count)s处问题。",
+                len(exc.problems),
+            )
+            % {"count": len(exc.problems)},
             details={"problems": exc.problems},
         ) from None
 
@@ -115,7 +123,12 @@ def _activate(row: RulePackVersion, *, actor: Any) -> RulePackVersion:
     if row.effective_from > timezone.localdate():
         raise Conflict(
             RulesErrorCode.NOT_YET_EFFECTIVE,
-            f"规则包 {row} 自{row.effective_from:%Y年%m月%d日}起生效，生效前不能启用。",
+            _("规则包 %(pack)s 自%(date)s起生效，生效前不能启用。")
+            % {
+                "pack": row,
+                # Translators: a date format (Django's date format characters).
+                "date": date_format(row.effective_from, _("Y年m月d日")),
+            },
             details={"effective_from": row.effective_from.isoformat()},
         )
     parsed_pack(row)  # refuse to activate a version whose stored text was altered
@@ -136,7 +149,7 @@ def _activate(row: RulePackVersion, *, actor: Any) -> RulePackVersion:
             row.save(update_fields=["is_active", "activated_at"])
     except IntegrityError:
         raise Conflict(
-            ErrorCode.CONFLICT, "另一个版本正在同时启用，请刷新后重试。", details={"id": row.pk}
+            ErrorCode.CONFLICT, _("另一个版本正在同时启用，请刷新后重试。"), details={"id": row.pk}
         ) from None
     record_event(
         events.PACK_ACTIVATED,
@@ -157,7 +170,7 @@ def _newest_shipped_in_force(regime: str) -> tuple[RulePack, str]:
         pack, text = load_shipped(regime, version)
         if pack.effective_from <= today:
             return pack, text
-    raise NotFound(f"没有制度“{regime}”的已生效规则包。", what="rule_pack")
+    raise NotFound(_("没有制度“%(regime)s”的已生效规则包。") % {"regime": regime}, what="rule_pack")
 
 
 def _existing_active(regime: str) -> RulePackVersion:
@@ -165,7 +178,8 @@ def _existing_active(regime: str) -> RulePackVersion:
     if row is None:
         raise Conflict(
             RulesErrorCode.NO_ACTIVE_RULE_PACK,
-            f"制度“{regime}”没有启用的规则包版本，请合规管理员启用一个版本。",
+            _("制度“%(regime)s”没有启用的规则包版本，请合规管理员启用一个版本。")
+            % {"regime": regime},
             details={"regime": regime},
         )
     return row
@@ -174,6 +188,7 @@ def _existing_active(regime: str) -> RulePackVersion:
 def _duplicate(pack: RulePack) -> Conflict:
     return Conflict(
         ErrorCode.DUPLICATE,
-        f"规则包 {pack.regime} {pack.version} 已载入且内容不同；修改规则请使用新的版本号。",
+        _("规则包 %(regime)s %(version)s 已载入且内容不同；修改规则请使用新的版本号。")
+        % {"regime": pack.regime, "version": pack.version},
         details={"regime": pack.regime, "version": pack.version},
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from xiufu.core.errors import Conflict, InvalidInput, NotFound
 from xiufu.rules.engine import Checklist, RulePack, UnknownRule, load_pack
@@ -49,7 +50,8 @@ def active_pack(regime: str = DEFAULT_REGIME) -> tuple[RulePackVersion, RulePack
         if RulePackVersion.objects.filter(regime=regime).exists():
             raise Conflict(
                 RulesErrorCode.NO_ACTIVE_RULE_PACK,
-                f"制度“{regime}”没有启用的规则包版本，请合规管理员启用一个版本。",
+                _("制度“%(regime)s”没有启用的规则包版本，请合规管理员启用一个版本。")
+                % {"regime": regime},
                 details={"regime": regime},
             )
         from xiufu.rules.actions import do_install_shipped_pack
@@ -62,7 +64,7 @@ def pack_version(pk: int) -> RulePack:
     """The pack of one stored version: what a running case uses, whatever is active now."""
     digest = RulePackVersion.objects.filter(pk=pk).values_list("sha256", flat=True).first()
     if digest is None:
-        raise NotFound("未找到该规则包版本。", what="rule_pack_version")
+        raise NotFound(_("未找到该规则包版本。"), what="rule_pack_version")
     if digest in _PARSED:
         return _PARSED[digest]
     return parsed_pack(RulePackVersion.objects.get(pk=pk))
@@ -78,22 +80,20 @@ def checklist(
     *, categories: Iterable[str], applicant_type: str, regime: str = DEFAULT_REGIME
 ) -> Checklist:
     """The exact material checklist under the active pack, for the portal and formal review."""
-    _, pack = active_pack(regime)
+    _row, pack = active_pack(regime)
     try:
         return pack.checklist(list(categories), applicant_type)
     except UnknownRule as exc:
         if exc.kind == "applicant_type":
             choices = [a.code for a in pack.applicant_types]
-            code, field, what = (
-                RulesErrorCode.UNKNOWN_APPLICANT_TYPE,
-                "applicant_type",
-                "申请人类型",
-            )
+            code, field = RulesErrorCode.UNKNOWN_APPLICANT_TYPE, "applicant_type"
+            message = _("申请人类型“%(code)s”不存在。") % {"code": exc.code}
         else:
             choices = [c.code for c in pack.categories]
-            code, field, what = RulesErrorCode.UNKNOWN_CATEGORY, "categories", "异议类型"
+            code, field = RulesErrorCode.UNKNOWN_CATEGORY, "categories"
+            message = _("异议类型“%(code)s”不存在。") % {"code": exc.code}
         raise InvalidInput(
             code,
-            f"{what}“{exc.code}”不存在。",
+            message,
             details={"field": field, "value": exc.code, "choices": choices},
         ) from None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from xiufu.cases.actions.investigation import non_repair_content
 from xiufu.cases.checklists import pack_of
 from xiufu.cases.choices import Finding, ItemOutcome, ProposalDecision
@@ -126,10 +128,12 @@ def do_rate_case(case_id: int, *, score: int, comment: str = "", actor: Any) -> 
     def effect(case: Case) -> Step:
         if not 1 <= score <= 5:
             raise InvalidInput(
-                "invalid_score", "评分须为1至5分。", details={"field": "score", "min": 1, "max": 5}
+                "invalid_score",
+                _("评分须为1至5分。"),
+                details={"field": "score", "min": 1, "max": 5},
             )
         if SatisfactionRating.objects.filter(case=case).exists():
-            raise InvalidInput(CaseErrorCode.ALREADY_RATED, "本案已评价，不能重复评价。")
+            raise InvalidInput(CaseErrorCode.ALREADY_RATED, _("本案已评价，不能重复评价。"))
         rating = SatisfactionRating.objects.create(
             case=case, score=score, comment=comment.strip()[:1000], rated_by=actor
         )

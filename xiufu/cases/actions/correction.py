@@ -8,6 +8,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from xiufu.bureau.adapters import adapter, message_for
 from xiufu.cases.choices import (
@@ -49,7 +51,7 @@ def _parse_changes(item: DisputedItem, raw: list[dict[str, Any]]) -> list[dict[s
     if not raw:
         raise InvalidInput(
             CaseErrorCode.INVALID_CHANGE,
-            "更正方案至少须包含一处字段变更。",
+            _("更正方案至少须包含一处字段变更。"),
             details={"item": item.pk},
         )
     changes = []
@@ -58,7 +60,7 @@ def _parse_changes(item: DisputedItem, raw: list[dict[str, Any]]) -> list[dict[s
         if name not in allowed:
             raise InvalidInput(
                 CaseErrorCode.INVALID_CHANGE,
-                f"字段“{name}”不可更正。",
+                _("字段“%(field)s”不可更正。") % {"field": name},
                 details={"item": item.pk, "field": name, "allowed": sorted(allowed)},
             )
         field = record._meta.get_field(name)
@@ -68,14 +70,15 @@ def _parse_changes(item: DisputedItem, raw: list[dict[str, Any]]) -> list[dict[s
         except ValidationError as exc:
             raise InvalidInput(
                 CaseErrorCode.INVALID_CHANGE,
-                f"字段“{name}”的新值无效：{'；'.join(exc.messages)}",
+                _("字段“%(field)s”的新值无效：%(problems)s")
+                % {"field": name, "problems": pgettext("list separator", "；").join(exc.messages)},
                 details={"item": item.pk, "field": name},
             ) from None
         old = jsonable(getattr(record, field.attname))  # type: ignore[union-attr]
         if jsonable(value) == old:
             raise InvalidInput(
                 CaseErrorCode.INVALID_CHANGE,
-                f"字段“{name}”的新值与原值相同。",
+                _("字段“%(field)s”的新值与原值相同。") % {"field": name},
                 details={"item": item.pk, "field": name},
             )
         changes.append({"field": name, "old": old, "new": jsonable(value)})
@@ -93,7 +96,7 @@ def do_propose_correction(
         if set(given) != set(errors):
             raise InvalidInput(
                 CaseErrorCode.PROPOSALS_INCOMPLETE,
-                "须为每一项、且仅为确有错误的事项提出更正方案。",
+                _("须为每一项、且仅为确有错误的事项提出更正方案。"),
                 details={
                     "missing": sorted(set(errors) - set(given)),
                     "not_errors": sorted(set(given) - set(errors)),
@@ -109,7 +112,7 @@ def do_propose_correction(
             if action not in ProposalAction.values:
                 raise InvalidInput(
                     CaseErrorCode.INVALID_CHANGE,
-                    "更正方式须为按段更正或整笔删除。",
+                    _("更正方式须为按段更正或整笔删除。"),
                     details={"item": item_id, "choices": list(ProposalAction.values)},
                 )
             changes = (
@@ -227,7 +230,7 @@ def do_acknowledge_submission(
     def effect(case: Case) -> Step:
         submission = case.submissions.first()
         if submission is None:
-            raise NotFound("本案没有报送记录。", what="submission")
+            raise NotFound(_("本案没有报送记录。"), what="submission")
         if submission.status == SubmissionStatus.SUBMITTED:
             submission.status = SubmissionStatus.ACKNOWLEDGED
             submission.save(update_fields=["status"])
@@ -268,7 +271,7 @@ def do_record_bureau_feedback(
     def effect(case: Case) -> Step:
         submission = case.submissions.first()
         if submission is None:
-            raise NotFound("本案没有报送记录。", what="submission")
+            raise NotFound(_("本案没有报送记录。"), what="submission")
         submission.feedback_at = timezone.now()
         submission.bureau_reason = reason.strip()
         if not accepted:

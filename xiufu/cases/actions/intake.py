@@ -9,6 +9,8 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xiufu.accounts.choices import Capacity
 from xiufu.accounts.permissions import Perm, require
@@ -37,7 +39,7 @@ IDENTITY_FIELDS = ("name", "uscc", "legal_representative", "address", "registere
 
 
 def _next_number(year: int) -> str:
-    sequence, _ = CaseSequence.objects.select_for_update().get_or_create(year=year)
+    sequence, _created = CaseSequence.objects.select_for_update().get_or_create(year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"YY{year}{sequence.last:06d}"
@@ -50,19 +52,19 @@ def _check_item(case: Case, pack: Any, item: dict[str, Any]) -> DisputedItem:
     if category is None:
         raise InvalidInput(
             CaseErrorCode.UNKNOWN_CATEGORY,
-            f"异议类别“{item.get('category', '')}”不存在。",
+            _("异议类别“%(category)s”不存在。") % {"category": item.get("category", "")},
             details={"field": "items.category"},
         )
     if kind not in category.record_kinds:
         raise InvalidInput(
             CaseErrorCode.UNKNOWN_CATEGORY,
-            f"异议类别“{category.label}”不适用于该类记录。",
+            _("异议类别“%(category)s”不适用于该类记录。") % {"category": category.label},
             details={"field": "items.category", "record_kind": kind},
         )
     remedy = item.get("remedy_requested", RemedyRequested.CORRECT)
     if remedy not in RemedyRequested.values:
         raise InvalidInput(
-            ErrorCode.INVALID_INPUT, "请求的处理方式无效。", details={"field": "items.remedy"}
+            ErrorCode.INVALID_INPUT, _("请求的处理方式无效。"), details={"field": "items.remedy"}
         )
     disputed = DisputedItem(
         case=case,
@@ -75,7 +77,7 @@ def _check_item(case: Case, pack: Any, item: dict[str, Any]) -> DisputedItem:
         if item.get("identity_field") not in IDENTITY_FIELDS:
             raise InvalidInput(
                 ErrorCode.INVALID_INPUT,
-                "请选择有异议的身份信息项。",
+                _("请选择有异议的身份信息项。"),
                 details={"field": "items.identity_field", "choices": list(IDENTITY_FIELDS)},
             )
         disputed.identity_field = item["identity_field"]
@@ -91,7 +93,7 @@ def _check_item(case: Case, pack: Any, item: dict[str, Any]) -> DisputedItem:
     if record is None:
         raise InvalidInput(
             CaseErrorCode.RECORD_NOT_FOUND,
-            "所选记录不存在或不属于该企业。",
+            _("所选记录不存在或不属于该企业。"),
             details={"field": "items.record_id"},
         )
     disputed.record_id, disputed.business_id = record.pk, record.business_id
@@ -115,7 +117,7 @@ def _add_items(case: Case, items: list[dict[str, Any]]) -> list[DisputedItem]:
         ):
             raise InvalidInput(
                 CaseErrorCode.DUPLICATE_ITEM,
-                "同一记录在本申请中只能列一次。",
+                _("同一记录在本申请中只能列一次。"),
                 details={"field": "items", "business_id": item.business_id},
             )
         item.save()
@@ -136,7 +138,7 @@ def _applicant_fields(actor: Any, channel: str, applicant: dict[str, Any] | None
     if not applicant or applicant.get("capacity") not in Capacity.values:
         raise InvalidInput(
             ErrorCode.MISSING_FIELD,
-            "柜面受理须登记申请人身份（法定代表人或经办人）及其证件。",
+            _("柜面受理须登记申请人身份（法定代表人或经办人）及其证件。"),
             details={"field": "applicant"},
         )
     person = find_or_register_person(actor=actor, field="applicant.person", **applicant["person"])
@@ -158,24 +160,24 @@ def do_create_case(
     from xiufu.rules.selectors import active_pack
 
     if channel not in Channel.values:
-        raise InvalidInput(ErrorCode.INVALID_INPUT, "渠道无效。", details={"field": "channel"})
+        raise InvalidInput(ErrorCode.INVALID_INPUT, _("渠道无效。"), details={"field": "channel"})
     enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
     if channel == Channel.PORTAL:
         if enterprise is None or not getattr(actor, "is_enterprise_user", False):
-            raise NotFound("未找到该企业。", what="enterprise")
+            raise NotFound(_("未找到该企业。"), what="enterprise")
         if actor.enterprise_id != enterprise.pk:
-            raise NotFound("未找到该企业。", what="enterprise")
+            raise NotFound(_("未找到该企业。"), what="enterprise")
         if not actor.membership.may_act():
-            raise PermissionDenied("授权委托书已失效，不能代表企业提出申请。")
+            raise PermissionDenied(_("授权委托书已失效，不能代表企业提出申请。"))
     else:
         require(actor, Perm.OPEN_CASE)
         if enterprise is None:
-            raise NotFound("未找到该企业。", what="enterprise")
+            raise NotFound(_("未找到该企业。"), what="enterprise")
     if not claim.strip():
         raise InvalidInput(
-            ErrorCode.MISSING_FIELD, "请填写申请事项与理由。", details={"field": "claim"}
+            ErrorCode.MISSING_FIELD, _("请填写申请事项与理由。"), details={"field": "claim"}
         )
-    pack_row, _ = active_pack()
+    pack_row, _pack = active_pack()
     case = Case.objects.create(
         number=_next_number(timezone.localdate().year),
         enterprise=enterprise,
@@ -208,9 +210,9 @@ def do_add_item(case_id: int, *, item: dict[str, Any], expected_version: int, ac
 
 def do_remove_item(case_id: int, *, item_id: int, expected_version: int, actor: Any) -> Case:
     def effect(case: Case) -> Step:
-        deleted, _ = case.items.filter(pk=item_id).delete()
+        deleted, _by_model = case.items.filter(pk=item_id).delete()
         if not deleted:
-            raise NotFound("未找到该异议事项。", what="item")
+            raise NotFound(_("未找到该异议事项。"), what="item")
         return Step(payload={"removed_item": item_id})
 
     return run_transition(
@@ -236,13 +238,19 @@ def do_upload_material(
         if requirement not in codes and requirement != "supporting":
             raise InvalidInput(
                 CaseErrorCode.UNKNOWN_REQUIREMENT,
-                "该材料不在本申请的材料清单中。",
+                _("该材料不在本申请的材料清单中。"),
                 details={"field": "requirement", "choices": sorted(codes | {"supporting"})},
             )
         limits = pack.uploads
         if case.materials.filter(superseded=False).count() >= limits.max_files_per_case:
             raise InvalidInput(
-                "too_many_files", f"每个案件最多上传 {limits.max_files_per_case} 个文件。"
+                "too_many_files",
+                ngettext(
+                    "每个案件最多上传 %(count)s 个文件。",
+                    "每个案件最多上传 %(count)s 个文件。",
+                    limits.max_files_per_case,
+                )
+                % {"count": limits.max_files_per_case},
             )
         received = receive(
             upload, max_bytes=limits.max_file_bytes, allowed=tuple(limits.media_types)
@@ -252,7 +260,7 @@ def do_upload_material(
         if replaces is not None:
             old = case.materials.filter(pk=replaces, superseded=False).first()
             if old is None:
-                raise NotFound("要替换的材料不存在。", what="material")
+                raise NotFound(_("要替换的材料不存在。"), what="material")
             old.superseded = True
             old.save(update_fields=["superseded"])
         name = f"materials/{received.sha256[:2]}/{received.sha256}"
@@ -309,24 +317,24 @@ def do_review_materials(
             if code not in codes:
                 raise InvalidInput(
                     CaseErrorCode.UNKNOWN_REQUIREMENT,
-                    f"“{code}”不在本申请的材料清单中。",
+                    _("“%(requirement)s”不在本申请的材料清单中。") % {"requirement": code},
                     details={"field": "marks.requirement", "choices": sorted(codes)},
                 )
             if verdict not in ReviewVerdict.values:
                 raise InvalidInput(
-                    ErrorCode.INVALID_INPUT, "审核结论无效。", details={"field": "marks.verdict"}
+                    ErrorCode.INVALID_INPUT, _("审核结论无效。"), details={"field": "marks.verdict"}
                 )
             if verdict == ReviewVerdict.MISSING and code in optional:
                 # Supporting evidence is recommended, not required: its absence never blocks.
                 raise InvalidInput(
                     CaseErrorCode.OPTIONAL_MATERIAL,
-                    "补充证明材料为建议提供，缺少时不得要求补正或拒绝受理。",
+                    _("补充证明材料为建议提供，缺少时不得要求补正或拒绝受理。"),
                     details={"field": "marks.verdict", "requirement": code},
                 )
             if verdict != ReviewVerdict.OK and not reason:
                 raise InvalidInput(
                     CaseErrorCode.REASON_REQUIRED,
-                    "缺失或不合规的材料须写明原因及应如何补正。",
+                    _("缺失或不合规的材料须写明原因及应如何补正。"),
                     details={"field": "marks.reason", "requirement": code},
                 )
             ReviewMark.objects.update_or_create(
@@ -415,7 +423,7 @@ def do_reject_case(
         if chosen is None:
             raise InvalidInput(
                 CaseErrorCode.UNKNOWN_INTAKE_GROUND,
-                "不予受理的理由须为规则包所列情形之一。",
+                _("不予受理的理由须为规则包所列情形之一。"),
                 details={"field": "ground", "choices": sorted(grounds)},
             )
         case.items.update(outcome="rejected", dispute_marked=False)

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xiufu.accounts.models import User
 from xiufu.audit.access import AccessContext
@@ -55,23 +56,23 @@ def do_record_finding(
     def effect(case: Case) -> Step:
         item = case.items.filter(pk=item_id).first()
         if item is None:
-            raise NotFound("未找到该异议事项。", what="item")
+            raise NotFound(_("未找到该异议事项。"), what="item")
         if finding not in Finding.values:
             raise InvalidInput(
                 ErrorCode.INVALID_INPUT,
-                "核查结论无效。",
+                _("核查结论无效。"),
                 details={"field": "finding", "choices": list(Finding.values)},
             )
         if not reasons.strip():
             raise InvalidInput(
                 CaseErrorCode.REASON_REQUIRED,
-                "请写明核查结论的理由。",
+                _("请写明核查结论的理由。"),
                 details={"field": "reasons"},
             )
         if finding == Finding.UNDETERMINED and not verification_result.strip():
             raise InvalidInput(
                 CaseErrorCode.REASON_REQUIRED,
-                "无法确认的，须记载核查情况（《征信业管理条例》第二十五条）。",
+                _("无法确认的，须记载核查情况（《征信业管理条例》第二十五条）。"),
                 details={"field": "verification_result"},
             )
         pack = pack_of(case)
@@ -81,7 +82,7 @@ def do_record_finding(
         if unknown:
             raise InvalidInput(
                 ErrorCode.INVALID_INPUT,
-                "引用的规则不存在于本案规则包。",
+                _("引用的规则不存在于本案规则包。"),
                 details={"field": "rule_ids", "unknown": unknown},
             )
         access = AccessContext.build(
@@ -129,29 +130,29 @@ def do_create_coordination_task(
         if department not in Department.values:
             raise InvalidInput(
                 ErrorCode.INVALID_INPUT,
-                "协查部门无效。",
+                _("协查部门无效。"),
                 details={"field": "department", "choices": list(Department.values)},
             )
         if department == Department.EXTERNAL and not institution.strip():
             raise InvalidInput(
-                ErrorCode.MISSING_FIELD, "请填写外部机构名称。", details={"field": "institution"}
+                ErrorCode.MISSING_FIELD, _("请填写外部机构名称。"), details={"field": "institution"}
             )
         if not question.strip():
             raise InvalidInput(
-                ErrorCode.MISSING_FIELD, "请填写协查事项。", details={"field": "question"}
+                ErrorCode.MISSING_FIELD, _("请填写协查事项。"), details={"field": "question"}
             )
         if due_on < timezone.localdate():
             raise InvalidInput(
-                ErrorCode.INVALID_INPUT, "协查期限不能早于今天。", details={"field": "due_on"}
+                ErrorCode.INVALID_INPUT, _("协查期限不能早于今天。"), details={"field": "due_on"}
             )
         item = case.items.filter(pk=item_id).first() if item_id else None
         if item_id and item is None:
-            raise NotFound("未找到该异议事项。", what="item")
+            raise NotFound(_("未找到该异议事项。"), what="item")
         assignee = (
             User.objects.filter(pk=assignee_id, kind="staff").first() if assignee_id else None
         )
         if assignee_id and assignee is None:
-            raise NotFound("未找到该员工。", what="user")
+            raise NotFound(_("未找到该员工。"), what="user")
         task = CoordinationTask.objects.create(
             case=case,
             item=item,
@@ -183,10 +184,10 @@ def do_answer_coordination_task(
     def effect(case: Case) -> Step:
         task = case.tasks.filter(pk=task_id, status=TaskStatus.OPEN).first()
         if task is None:
-            raise NotFound("未找到待答复的协查事项。", what="task")
+            raise NotFound(_("未找到待答复的协查事项。"), what="task")
         if not answer.strip():
             raise InvalidInput(
-                ErrorCode.MISSING_FIELD, "请填写答复内容。", details={"field": "answer"}
+                ErrorCode.MISSING_FIELD, _("请填写答复内容。"), details={"field": "answer"}
             )
         task.status, task.answer = TaskStatus.ANSWERED, answer.strip()
         task.answered_by, task.answered_at = actor, timezone.now()

@@ -1,9 +1,11 @@
 """The English catalogue: every Chinese msgid translated, the shipped .mo compiled from the .po,
-and the pages really switch to English (and stay Chinese by default)."""
+the pages really switch to English (and stay Chinese by default), and so do the error messages of
+the API and the actions, built in the request's language when they are raised."""
 
 from __future__ import annotations
 
 import gettext
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +14,15 @@ from typing import Literal
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.translation import deactivate, override
+
+# The case fixtures, imported as xiufu/desk/tests/conftest.py does.
+from xiufu.cases.tests.conftest import (  # noqa: F401 - fixtures shared with the case tests
+    cast,
+    drive,
+    overdue_loan,
+)
+from xiufu.factories import make_resident_id, make_uscc
 
 LC_MESSAGES = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 PO = LC_MESSAGES / "django.po"
@@ -238,3 +249,149 @@ def test_switching_back_to_chinese(clerk, login):
     page = client.get("/desk/").content.decode()
     assert '<html lang="zh-hans">' in page
     assert "<h1>工作队列</h1>" in page
+
+
+# -- (e) domain and API errors are translated when raised: English on request, Chinese by default --
+
+ENGLISH = {"Accept-Language": "en"}
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """LocaleMiddleware activates a request's language for the thread and leaves it active: after
+    an English request, put the default back so that later tests build their messages in Chinese."""
+    yield
+    deactivate()
+
+
+def _post_json(client: Client, url: str, body: dict, **kwargs) -> tuple[int, dict]:
+    response = client.post(url, json.dumps(body), content_type="application/json", **kwargs)
+    return response.status_code, response.json()
+
+
+@pytest.mark.django_db
+def test_unauthenticated_api_error_in_english_and_chinese_by_default():
+    english = Client().get("/api/v1/me", headers=ENGLISH)
+    assert english.status_code == 401
+    assert english.json()["code"] == "not_authenticated"
+    assert english.json()["message"] == (
+        "Please sign in first, or provide a valid API token in the Authorization header."
+    )
+    # The next request without a preference is Chinese again: nothing leaks between requests.
+    chinese = Client().get("/api/v1/me")
+    assert chinese.status_code == 401
+    assert chinese.json()["code"] == "not_authenticated"
+    assert chinese.json()["message"] == "请先登录，或在 Authorization 头中提供有效的接口令牌。"
+
+
+def _wrong_check_character() -> str:
+    good = make_uscc(900001)
+    return good[:17] + ("0" if good[17] != "0" else "1")
+
+
+def _enterprise(uscc: str) -> dict:
+    return {
+        "uscc": uscc,
+        "name": "杭州新登记实业有限公司",
+        "industry": "C",
+        "region_code": "330106",
+        "region_name": "浙江省杭州市西湖区",
+        "legal_representative": {"name": "王五", "id_number": make_resident_id(7)},
+    }
+
+
+@pytest.mark.django_db
+def test_invalid_uscc_in_english_names_the_check_character(login, clerk):
+    bad = _wrong_check_character()
+    expected = make_uscc(900001)[17]
+    status, body = _post_json(
+        login(clerk), "/api/v1/enterprises", _enterprise(bad), headers=ENGLISH
+    )
+    assert status == 422
+    assert body["code"] == "invalid_uscc"
+    assert body["message"] == (
+        f"Wrong USCC check character: character 18 should be “{expected}”, not “{bad[17]}”."
+    )
+    error = body["details"]["errors"][0]
+    assert (error["field"], error["reason"]) == ("uscc", "check_character")
+    assert not _HAN.search(body["message"])
+
+
+@pytest.mark.django_db
+def test_invalid_uscc_stays_chinese_by_default(login, clerk):
+    bad = _wrong_check_character()
+    status, body = _post_json(login(clerk), "/api/v1/enterprises", _enterprise(bad))
+    assert status == 422
+    assert body["code"] == "invalid_uscc"
+    assert body["message"] == (
+        f"统一社会信用代码校验位错误：第18位应为“{make_uscc(900001)[17]}”，实际为“{bad[17]}”。"
+    )
+
+
+@pytest.mark.django_db
+def test_wrong_state_case_action_in_english_after_switching_language(
+    drive,  # noqa: F811 - the fixture imported above
+    clerk,
+    login,
+):
+    d = drive()  # a draft case: it cannot be accepted yet
+    client = login(clerk)
+    _switch_to_english(client, "/desk/")
+    status, body = _post_json(client, f"/api/v1/cases/{d.case_id}/accept", {"version": d.v})
+    assert status == 409
+    assert body["code"] == "invalid_transition"
+    assert body["message"] == (
+        "The case's current status is “Draft”; "
+        "“Accept (apply dispute mark, start statutory clock)” is not possible in this status."
+    )
+    assert body["details"]["status"] == "draft"
+    assert "submit" in body["details"]["allowed_events"]
+
+
+@pytest.mark.django_db
+def test_wrong_state_case_action_stays_chinese_by_default(drive, clerk, login):  # noqa: F811
+    d = drive()
+    status, body = _post_json(login(clerk), f"/api/v1/cases/{d.case_id}/accept", {"version": d.v})
+    assert status == 409
+    assert body["code"] == "invalid_transition"
+    assert body["message"] == "案件当前状态为“草稿”，不能执行“受理（异议标注、起算时限）”。"
+
+
+@pytest.mark.django_db
+def test_role_required_lists_the_roles_in_english(login, applicant):
+    # An enterprise user may not register enterprises: the roles that may are named in English.
+    status, body = _post_json(
+        login(applicant), "/api/v1/enterprises", _enterprise(make_uscc(900001)), headers=ENGLISH
+    )
+    assert status == 403
+    assert body["code"] == "role_required"
+    assert body["message"] == (
+        "This action requires one of the following roles: Intake clerk, Compliance admin."
+    )
+
+
+def test_oversized_body_refused_in_english_before_the_locale_middleware(settings):
+    response = Client().post(
+        "/api/v1/enterprises",
+        b"x" * (settings.MAX_REQUEST_BODY_BYTES + 1),
+        content_type="application/json",
+        headers=ENGLISH,
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "body_too_large"
+    limit = settings.MAX_REQUEST_BODY_BYTES
+    assert response.json()["message"] == (
+        f"Request body too large: at most {limit} bytes are allowed."
+    )
+
+
+def test_identifier_messages_follow_the_active_language():
+    from xiufu.core.identifiers import IdentifierError, validate_resident_id
+
+    with override("en"), pytest.raises(IdentifierError) as english:
+        validate_resident_id("1101051949123100")
+    assert english.value.message == "A resident ID number has 18 characters; this one has 16."
+    with pytest.raises(IdentifierError) as chinese:
+        validate_resident_id("1101051949123100")
+    assert chinese.value.message == "公民身份号码应为18位，实际为16位。"
