@@ -32,6 +32,17 @@ class Channel(models.TextChoices):
     PROACTIVE = "proactive", _("机构主动纠错")
 
 
+class IdentityField(models.TextChoices):
+    """The identity and basic-information fields an enterprise may dispute (record kind
+    "identity")."""
+
+    NAME = "name", _("企业名称")
+    USCC = "uscc", _("统一社会信用代码")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("法定代表人")
+    ADDRESS = "address", _("注册地址")
+    REGISTERED_CAPITAL = "registered_capital", _("注册资本")
+
+
 class RemedyRequested(models.TextChoices):
     CORRECT = "correct", _("更正")
     DELETE = "delete", _("删除")

@@ -26,6 +26,13 @@ def cases_visible_to(actor: Any) -> QuerySet[Case]:
     return queryset.none()
 
 
+def marked_items(actor: Any) -> QuerySet[DisputedItem]:
+    """The disputed items that carry a dispute mark now, in the cases the actor may see."""
+    return DisputedItem.objects.filter(
+        case__in=cases_visible_to(actor), dispute_marked=True
+    ).select_related("case")
+
+
 def get_case(actor: Any, case_id: int) -> Case:
     """The case with everything its page shows, or NotFound (also when not the actor's)."""
     case = (

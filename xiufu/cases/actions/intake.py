@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from xiufu.accounts.choices import Capacity
 from xiufu.accounts.permissions import Perm, require
 from xiufu.cases import checklists
-from xiufu.cases.choices import Channel, RemedyRequested, ReviewVerdict
+from xiufu.cases.choices import Channel, IdentityField, RemedyRequested, ReviewVerdict
 from xiufu.cases.clock import start_clock
 from xiufu.cases.errors import CaseErrorCode
 from xiufu.cases.guards import current_round, material_fingerprint
@@ -35,7 +35,7 @@ from xiufu.enterprises.models import Enterprise
 from xiufu.records.selectors import RECORD_KINDS
 
 IDENTITY = "identity"
-IDENTITY_FIELDS = ("name", "uscc", "legal_representative", "address", "registered_capital")
+IDENTITY_FIELDS = tuple(IdentityField.values)
 
 
 def _next_number(year: int) -> str:

@@ -15,23 +15,17 @@ from django.utils.translation import ngettext
 from xiufu.audit.access import AccessContext
 from xiufu.audit.choices import AccessChannel
 from xiufu.cases import presenters as case_presenters
-from xiufu.cases.actions.intake import IDENTITY, IDENTITY_FIELDS
-from xiufu.cases.models import Case, DisputedItem
-from xiufu.cases.selectors import cases_visible_to
+from xiufu.cases.actions.intake import IDENTITY
+from xiufu.cases.choices import IdentityField
+from xiufu.cases.models import Case
+from xiufu.cases.selectors import marked_items
 
 RECORD_ORDER = ("loans", "guarantees", "public_records")
 SUPPORTING = "supporting"  # the action's code for evidence outside the checklist
 
 
 def identity_field_labels() -> dict[str, str]:
-    labels = {
-        "name": _("企业名称"),
-        "uscc": _("统一社会信用代码"),
-        "legal_representative": _("法定代表人"),
-        "address": _("注册地址"),
-        "registered_capital": _("注册资本"),
-    }
-    return {code: labels.get(code, code) for code in IDENTITY_FIELDS}
+    return {str(field.value): str(field.label) for field in IdentityField}
 
 
 def page_access(request: HttpRequest) -> AccessContext:
@@ -70,9 +64,7 @@ def days_left_text(clock: dict[str, Any]) -> str:
 
 def dispute_marks(user: Any) -> dict[tuple[str, Any], Case]:
     """(record kind, record id or identity field) → the case whose dispute mark it carries."""
-    marked = DisputedItem.objects.filter(
-        case__in=cases_visible_to(user), dispute_marked=True
-    ).select_related("case")
+    marked = marked_items(user)
     return {
         (i.record_kind, i.identity_field if i.record_kind == IDENTITY else i.record_id): i.case
         for i in marked
