@@ -80,6 +80,14 @@ def outsider(db):
 
 
 @pytest.fixture
+def cast(applicant, clerk, investigator, approver, reporter):
+    """The people of one case, for the case driver (xiufu/cases/tests/driver.py)."""
+    from xiufu.cases.tests.driver import Cast
+
+    return Cast(applicant, clerk, investigator, approver, reporter)
+
+
+@pytest.fixture
 def login():
     """``login(user)`` → a test client signed in as that user."""
 

@@ -5,12 +5,7 @@ from decimal import Decimal
 import pytest
 
 from xiufu import factories as f
-from xiufu.cases.tests.driver import Cast, Driver
-
-
-@pytest.fixture
-def cast(applicant, clerk, investigator, approver, reporter):
-    return Cast(applicant, clerk, investigator, approver, reporter)
+from xiufu.cases.tests.driver import Driver
 
 
 @pytest.fixture

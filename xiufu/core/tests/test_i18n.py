@@ -18,7 +18,6 @@ from django.utils.translation import deactivate, override
 
 # The case fixtures, imported as xiufu/desk/tests/conftest.py does.
 from xiufu.cases.tests.conftest import (  # noqa: F401 - fixtures shared with the case tests
-    cast,
     drive,
     overdue_loan,
 )

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from xiufu.cases.models import Case
 from xiufu.cases.tests.conftest import (  # noqa: F401 - fixtures shared with the case tests
-    cast,
     drive,
     overdue_loan,
     second_loan,

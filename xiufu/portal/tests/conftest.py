@@ -14,11 +14,6 @@ from xiufu.cases.tests.driver import Cast, Driver, pdf_bytes
 
 
 @pytest.fixture
-def cast(applicant, clerk, investigator, approver, reporter):
-    return Cast(applicant, clerk, investigator, approver, reporter)
-
-
-@pytest.fixture
 def loan_a(enterprise_a):
     """A loan of enterprise A reported 35 days overdue."""
     return f.loan(
