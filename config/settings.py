@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "xiufu.records",
     "xiufu.calendar",
     "xiufu.rules",
+    "xiufu.evidence",
     "xiufu.cases",
     "xiufu.portal",
     "xiufu.desk",
@@ -198,10 +199,43 @@ STORAGES = {
 MAX_REQUEST_BODY_BYTES = env.integer("XIUFU_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BODY_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# Every uploaded file is hashed (SHA-256) while it streams in: see xiufu/core/uploadhandlers.py.
+FILE_UPLOAD_HANDLERS = [
+    "xiufu.core.uploadhandlers.HashingMemoryFileUploadHandler",
+    "xiufu.core.uploadhandlers.HashingTemporaryFileUploadHandler",
+]
 
 # The institution operating this xiufu: the furnisher of the records it shows.
 FURNISHER_CODE = env.string("XIUFU_FURNISHER_CODE", "B0000000000001")
 FURNISHER_NAME = env.string("XIUFU_FURNISHER_NAME", "修复示范银行股份有限公司")
+
+# The evidence ledger (xiufu/evidence, docs/evidence.md). The log's Ed25519 signing key is a C2SP
+# signed-note private key (PRIVATE+KEY+name+id+base64), from the environment or a file; the
+# embedded default generates one on first run in the data directory. The salt keys the HMAC that
+# turns a case number into the log's case reference, so the log holds no readable case data.
+EVIDENCE_KEY_DIR = env.path("XIUFU_EVIDENCE_KEY_DIR", DATA_DIR / "keys" / "evidence")
+EVIDENCE_SIGNING_KEY = env.string("XIUFU_LOG_SIGNING_KEY")
+EVIDENCE_SIGNING_KEY_FILE = env.string("XIUFU_LOG_SIGNING_KEY_FILE")
+EVIDENCE_SALT = env.string("XIUFU_EVIDENCE_SALT")
+# RFC 3161: an external timestamp authority by URL (with its PEM certificate chain, TSA first),
+# or the embedded local one (labelled "local trust" wherever shown).
+EVIDENCE_TSA_URL = env.string("XIUFU_TSA_URL")
+EVIDENCE_TSA_CHAIN_FILE = env.string("XIUFU_TSA_CHAIN_FILE")
+EVIDENCE_CHECKPOINT_SECONDS = env.integer("XIUFU_CHECKPOINT_SECONDS", 3, minimum=1)
+# The public verification page (/verify/) accepts a file up to this size to check against a receipt.
+EVIDENCE_VERIFY_MAX_FILE_BYTES = env.integer(
+    "XIUFU_VERIFY_MAX_FILE_BYTES", 50 * 1024 * 1024, minimum=1024
+)
+# Trust roots for signed PDFs among the materials (a PEM bundle); none: signers show as untrusted.
+PDF_TRUST_ROOTS_FILE = env.string("XIUFU_PDF_TRUST_ROOTS_FILE")
+if PRODUCTION and not (EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE):
+    raise ConfigError(
+        "XIUFU_LOG_SIGNING_KEY", "or XIUFU_LOG_SIGNING_KEY_FILE is required in production"
+    )
+if PRODUCTION and not EVIDENCE_SALT:
+    raise ConfigError("XIUFU_EVIDENCE_SALT", "is required in production")
+if EVIDENCE_TSA_URL and not EVIDENCE_TSA_CHAIN_FILE:
+    raise ConfigError("XIUFU_TSA_CHAIN_FILE", "is required with XIUFU_TSA_URL")
 
 # The bureau adapter corrections leave through (xiufu/bureau/adapters.py).
 BUREAU_ADAPTER = env.choice("XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess", "manual"))
@@ -231,5 +265,9 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # pyHanko logs every untrusted signer and refused change as an error with a traceback;
+        # the verdict is stored on the material (xiufu/evidence/pdfsig.py) instead.
+        "pyhanko": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
+        "pyhanko_certvalidator": {"handlers": ["console"], "level": "CRITICAL", "propagate": False},
     },
 }

@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("portal/", include("xiufu.portal.urls")),
     path("desk/", include("xiufu.desk.urls")),
+    path("", include("xiufu.evidence.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

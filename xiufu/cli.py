@@ -1,18 +1,25 @@
-"""The ``xiufu`` command: serve, demo, check, and Django's management commands.
+"""The ``xiufu`` command: serve, demo, check, verify, and Django's management commands.
 
 xiufu serve [--host H] [--port P] [--workers N] [--dev]
 xiufu demo
 xiufu check
+xiufu verify RECEIPT [FILE] [--trusted-key VKEY_OR_PATH …] [--tsa-root PEM_PATH …] [--json]
+xiufu verify --consistency OLD NEW [--trusted-key VKEY_OR_PATH …] [--json]
 xiufu manage <django command> …
+
+``xiufu verify`` works offline without any configuration: it never sets up (or imports) Django,
+and its exit code is the outcome: 0 valid, 1 tampered, 2 untrusted, 3 malformed (also for usage
+errors and unreadable files).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_CONFIG = 2
 
@@ -77,13 +84,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("ticker", help="run the periodic jobs until stopped (serve starts it)")
 
+    verify = commands.add_parser(
+        "verify",
+        help="verify an evidence receipt or checkpoint offline",
+        description=VERIFY_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_verify_arguments(verify)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["verify"]:
+        # Offline and configuration-free: no Django, and usage errors exit 3, not argparse's 2
+        # (which means "untrusted" here).
+        return cmd_verify(build_verify_parser().parse_args(argv[1:]))
     args = build_parser().parse_args(argv)
+    if args.command == "verify":
+        return cmd_verify(args)
     _setup_django()
     handler = {
         "serve": cmd_serve,
@@ -94,6 +116,177 @@ def main(argv: Sequence[str] | None = None) -> int:
         "manage": cmd_manage,
     }
     return handler[args.command](args)
+
+
+# --- xiufu verify (no Django on this path) ------------------------------------------------------
+
+EXIT_VERIFY_MALFORMED = 3
+
+VERIFY_DESCRIPTION = """\
+Verify an evidence receipt offline: the file (if given) against the receipt, the log entry, the
+inclusion proof against the signed checkpoint, and the checkpoint's timestamp. With --consistency,
+verify that the checkpoint of NEW (a checkpoint file) extends the one of OLD (a receipt or a
+checkpoint file).
+
+Without --trusted-key the receipt's own log key is used: that proves integrity, not origin —
+compare the key printed with the key the platform publishes, or pin it with --trusted-key.
+
+exit status: 0 valid, 1 tampered, 2 untrusted, 3 malformed or unreadable input"""
+
+
+class _VerifyArgumentParser(argparse.ArgumentParser):
+    """Usage errors exit with 3 (malformed), since 2 means "untrusted" for ``xiufu verify``."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_VERIFY_MALFORMED, f"{self.prog}: error: {message}\n")
+
+
+def _add_verify_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("receipt", nargs="?", metavar="RECEIPT", help="the receipt (JSON) file")
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help="the material or letter the receipt is about"
+    )
+    parser.add_argument(
+        "--consistency",
+        nargs=2,
+        metavar=("OLD", "NEW"),
+        help="verify that checkpoint file NEW extends OLD (a receipt or checkpoint file)",
+    )
+    parser.add_argument(
+        "--trusted-key",
+        action="append",
+        default=[],
+        metavar="VKEY_OR_PATH",
+        help="pin the log key: a verifier key, or a file of them (one a line); repeatable",
+    )
+    parser.add_argument(
+        "--tsa-root",
+        action="append",
+        default=[],
+        metavar="PEM_PATH",
+        help="pin the timestamping authority's root certificate(s), PEM; repeatable",
+    )
+    parser.add_argument("--json", action="store_true", help="print the whole verdict as JSON")
+
+
+def build_verify_parser() -> argparse.ArgumentParser:
+    parser = _VerifyArgumentParser(
+        prog="xiufu verify",
+        description=VERIFY_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_verify_arguments(parser)
+    return parser
+
+
+class _VerifyInputError(Exception):
+    """An input of ``xiufu verify`` could not be read; the message is one line."""
+
+
+def _read_input(path: str, what: str) -> bytes:
+    from xiufu.evidence.receipt import MAX_ARTIFACT_SIZE
+
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_ARTIFACT_SIZE + 1)
+    except OSError as exc:
+        raise _VerifyInputError(f"cannot read {what} {path!r}: {exc.strerror or exc}") from None
+    if len(data) > MAX_ARTIFACT_SIZE:
+        raise _VerifyInputError(f"{what} {path!r} is larger than {MAX_ARTIFACT_SIZE} bytes")
+    return data
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        return _read_input(path, what).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _VerifyInputError(f"{what} {path!r} is not UTF-8 text") from None
+
+
+def _trusted_keys(values: Sequence[str]) -> list[str]:
+    """Each ``--trusted-key`` is a verifier key or a file of verifier keys (one a line, ``#``
+    comments allowed)."""
+    from xiufu.evidence.note import NoteError, Verifier
+
+    keys: list[str] = []
+    for value in values:
+        try:
+            keys.append(Verifier.from_vkey(value.strip()).vkey)
+            continue
+        except NoteError:
+            pass
+        if not os.path.exists(value):
+            raise _VerifyInputError(
+                f"--trusted-key {value!r} is neither a verifier key nor an existing file"
+            )
+        lines = [line.strip() for line in _read_text(value, "trusted key file").splitlines()]
+        found = [line for line in lines if line and not line.startswith("#")]
+        if not found:
+            raise _VerifyInputError(f"trusted key file {value!r} holds no key")
+        for line in found:
+            try:
+                keys.append(Verifier.from_vkey(line).vkey)
+            except NoteError as exc:
+                raise _VerifyInputError(
+                    f"trusted key file {value!r} holds a line that is not a verifier key: {exc}"
+                ) from None
+    return keys
+
+
+def _tsa_roots(paths: Sequence[str]) -> list[str]:
+    import re
+
+    roots: list[str] = []
+    for path in paths:
+        text = _read_text(path, "TSA root file")
+        found = re.findall(
+            r"-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----", text, flags=re.S
+        )
+        if not found:
+            raise _VerifyInputError(f"TSA root file {path!r} holds no PEM certificate")
+        roots.extend(pem + "\n" for pem in found)
+    return roots
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from xiufu.evidence.verify import Outcome, Verdict
+
+    try:
+        verdict = _run_verify(args)
+    except _VerifyInputError as exc:
+        verdict = Verdict(Outcome.MALFORMED, str(exc))
+    except Exception as exc:  # never exit 1 ("tampered") with a traceback
+        verdict = Verdict(Outcome.MALFORMED, f"could not verify: {type(exc).__name__}: {exc}")
+    if isinstance(sys.stdout, io.TextIOWrapper):  # never fail on a name that cannot be printed
+        sys.stdout.reconfigure(errors="backslashreplace")
+    print(verdict.to_json() if args.json else " ".join(verdict.line.split()))
+    sys.stdout.flush()
+    return int(verdict.outcome)
+
+
+def _run_verify(args: argparse.Namespace) -> Any:
+    from xiufu.evidence.verify import verify_consistency_files, verify_receipt
+
+    keys = _trusted_keys(args.trusted_key)
+    if args.consistency:
+        if args.receipt is not None or args.tsa_root:
+            raise _VerifyInputError("--consistency OLD NEW takes no other file and no --tsa-root")
+        old_path, new_path = args.consistency
+        old = _read_input(old_path, "older artifact")
+        new = _read_input(new_path, "newer artifact")
+        return verify_consistency_files(old, new, trusted_keys=keys)
+    if args.receipt is None:
+        raise _VerifyInputError("give a RECEIPT file (or --consistency OLD NEW)")
+    roots = _tsa_roots(args.tsa_root)
+    receipt = _read_input(args.receipt, "receipt")
+    if args.file is None:
+        return verify_receipt(receipt, trusted_keys=keys, trusted_tsa_roots_pem=roots)
+    try:
+        with open(args.file, "rb") as stream:
+            return verify_receipt(receipt, stream, trusted_keys=keys, trusted_tsa_roots_pem=roots)
+    except OSError as exc:  # opening it: read errors are part of the verdict
+        raise _VerifyInputError(f"cannot read file {args.file!r}: {exc.strerror or exc}") from None
 
 
 def _print_accounts(accounts: Sequence[Any]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
@@ -33,7 +34,9 @@ from xiufu.cases.schemas import (
     VersionIn,
 )
 from xiufu.core.api import actor
+from xiufu.core.errors import NotFound
 from xiufu.core.schemas import ErrorBody
+from xiufu.evidence.responses import receipt_response
 
 router = Router(tags=["cases"])
 ERRORS = {401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody}
@@ -121,6 +124,20 @@ def upload_material(
         actor=actor(request),
     )
     return Status(201, material)
+
+
+@router.get(
+    "/cases/{case_id}/materials/{material_id}/receipt",
+    response={200: dict[str, Any], **ERRORS},
+    summary="Evidence receipt of a material",
+)
+def material_receipt(request: HttpRequest, case_id: int, material_id: int) -> HttpResponse:
+    """The material's evidence receipt (xiufu-evidence-receipt/1), to keep and to check offline
+    with ``xiufu verify RECEIPT FILE``; 409 ``receipt_pending`` if no checkpoint covers it yet."""
+    material, receipt = selectors.material_receipt(actor(request), material_id)
+    if material.case_id != case_id:
+        raise NotFound(_("未找到该材料。"), what="material")
+    return receipt_response(receipt, material.sha256)
 
 
 def _simple(path: str, do: Callable[..., Any], body: type = VersionIn, doc: str = "") -> None:

@@ -29,3 +29,4 @@ class CaseErrorCode(StrEnum):
     INVALID_CHANGE = "invalid_change"
     ALREADY_RATED = "already_rated"
     NOT_REPLIED = "not_replied"
+    RECEIPT_PENDING = "receipt_pending"

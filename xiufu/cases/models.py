@@ -128,6 +128,18 @@ class Material(models.Model):
     uploaded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     superseded = models.BooleanField(default=False)
+    # Fixed in the evidence log when received (xiufu/evidence): the receipt is built from it.
+    log_entry = models.OneToOneField(
+        "evidence.LogEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="material",
+        verbose_name="存证条目",
+    )
+    # Signed PDFs: pyHanko's verdict (xiufu/evidence/pdfsig.py), shown to the investigator.
+    signature_status = models.CharField("电子签名核验", max_length=20, blank=True)
+    signature_report = models.JSONField("电子签名核验详情", default=dict, blank=True)
 
     class Meta:
         ordering = ["case_id", "id"]

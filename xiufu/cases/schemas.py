@@ -139,6 +139,13 @@ class MaterialOut(Schema):
     sha256: str
     uploaded_at: dt.datetime
     superseded: bool
+    log_index: int | None = None
+    signature_status: str
+
+    @staticmethod
+    def resolve_log_index(obj: Any) -> int | None:
+        """The material's index in the evidence log (its receipt proves it)."""
+        return obj.log_entry_id
 
 
 class ClockOut(Schema):

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.cases import workflow
-from xiufu.cases.models import Case, CaseEvent, DisputedItem
+from xiufu.cases.errors import CaseErrorCode
+from xiufu.cases.models import Case, CaseEvent, DisputedItem, Material
 from xiufu.cases.transitions import actor_roles
-from xiufu.core.errors import NotFound
+from xiufu.core.errors import Conflict, NotFound
+from xiufu.evidence import ledger
+from xiufu.evidence.receipt import Receipt
 
 
 def cases_visible_to(actor: Any) -> QuerySet[Case]:
@@ -114,3 +119,69 @@ def clock_cases(actor: Any) -> QuerySet[Case]:
         .filter(status__in=workflow.CLOCK_STATES, due_on__isnull=False)
         .order_by("due_on", "number")
     )
+
+
+def material_receipt(actor: Any, material_id: int) -> tuple[Material, Receipt]:
+    """The evidence receipt of a material in a case the actor may see (NotFound otherwise): its
+    leaf, the inclusion proof in the oldest checkpoint covering it (published now if there is
+    none yet), the checkpoint's signature and timestamp."""
+    material = (
+        Material.objects.select_related("log_entry", "case")
+        .filter(pk=material_id, case__in=cases_visible_to(actor))
+        .first()
+    )
+    if material is None:
+        raise NotFound(_("未找到该材料。"), what="material")
+    receipt = None
+    if material.log_entry is not None:
+        receipt = ledger.build_receipt(
+            material.log_entry,
+            media_type=material.media_type,
+            size=material.size,
+            label=f"{material.case.number} #{material.pk} {material.requirement}",
+        )
+    if receipt is None:
+        raise Conflict(
+            CaseErrorCode.RECEIPT_PENDING,
+            _("该材料的存证回执尚未生成，请稍后再试。"),
+            details={"material": material_id},
+        )
+    return material, receipt
+
+
+@dataclass(frozen=True)
+class RecycledUse:
+    """The same file (by SHA-256) in a case of another enterprise."""
+
+    material_id: int
+    sha256: str
+    case_id: int
+    case_number: str
+    enterprise_name: str
+
+
+def recycled_materials(case: Case) -> dict[int, list[RecycledUse]]:
+    """For each current material of the case, the same file in cases of other enterprises: a
+    sign of recycled evidence, shown to the investigator (never a refusal: a court judgment can
+    rightly concern two enterprises)."""
+    mine = {m.sha256: m.pk for m in case.materials.all() if not m.superseded}
+    if not mine:
+        return {}
+    others = (
+        Material.objects.filter(sha256__in=mine, superseded=False)
+        .exclude(case__enterprise_id=case.enterprise_id)
+        .select_related("case__enterprise")
+        .order_by("case_id", "pk")
+    )
+    found: dict[int, list[RecycledUse]] = {}
+    for other in others:
+        found.setdefault(mine[other.sha256], []).append(
+            RecycledUse(
+                material_id=other.pk,
+                sha256=other.sha256,
+                case_id=other.case_id,
+                case_number=other.case.number,
+                enterprise_name=other.case.enterprise.name,
+            )
+        )
+    return found

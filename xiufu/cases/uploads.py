@@ -1,5 +1,6 @@
 """Receiving a material: the type sniffed from the content, limits from the rule pack, the SHA-256
-computed while the file streams, duplicates in the case detected."""
+computed while the file streams (by the upload handlers of xiufu.core.uploadhandlers, or here for
+a file that did not come through a request), duplicates in the case detected."""
 
 from __future__ import annotations
 
@@ -81,6 +82,11 @@ def receive(upload: Any, *, max_bytes: int, allowed: tuple[str, ...]) -> Receive
             % {"types": names},
             details={"allowed": list(allowed), "detected": media_type},
         )
+    streamed = getattr(upload, "sha256", None)
+    if isinstance(streamed, str) and getattr(upload, "streamed_size", None) == upload.size:
+        # Hashed by xiufu.core.uploadhandlers while the request body streamed in.
+        upload.seek(0)
+        return Received(streamed, upload.size, media_type)
     digest = hashlib.sha256()
     upload.seek(0)
     size = 0

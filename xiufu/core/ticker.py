@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import close_old_connections
 
 logger = logging.getLogger("xiufu.ticker")
@@ -40,9 +41,16 @@ def _poll_bureau() -> object:
     return do_poll_bureau()
 
 
+def _publish_checkpoint() -> object:
+    from xiufu.evidence.ledger import do_publish_checkpoint
+
+    return do_publish_checkpoint()
+
+
 JOBS: tuple[Job, ...] = (
     Job("check_clocks", 600, _check_clocks),
     Job("poll_bureau", 15, _poll_bureau),
+    Job("publish_checkpoint", settings.EVIDENCE_CHECKPOINT_SECONDS, _publish_checkpoint),
 )
 
 
@@ -58,7 +66,7 @@ def run_due_jobs(last_run: dict[str, float], now: float) -> None:
             logger.exception("job failed", extra={"job": job.code})
 
 
-def start_ticker(stop: threading.Event | None = None, *, tick: float = 5.0) -> threading.Thread:
+def start_ticker(stop: threading.Event | None = None, *, tick: float = 1.0) -> threading.Thread:
     stop = stop or threading.Event()
     last_run: dict[str, float] = {}
 

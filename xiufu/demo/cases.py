@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from xiufu.accounts.models import User
 from xiufu.cases import actions
-from xiufu.cases.checklists import checklist_for
-from xiufu.cases.clock import start_clock
+from xiufu.cases.checklists import checklist_for, pack_of
+from xiufu.cases.clock import clock_state, start_clock
 from xiufu.cases.models import Case, CaseEvent, Material
 from xiufu.records.selectors import RECORD_KINDS
 
@@ -230,6 +230,20 @@ def _backdate(case: Case, days: int) -> None:
     case.save()
 
 
+#: Back-date a case just far enough that its clock is at risk, whatever today's date (how many
+#: calendar days that takes depends on the holidays and weekends between).
+AT_RISK = -1
+
+
+def _backdate_until_at_risk(case: Case) -> None:
+    share = pack_of(case).warning_share
+    for _day in range(60):
+        if clock_state(case, warning_share=share) == "at_risk":
+            return
+        _backdate(case, 1)
+    raise RuntimeError(f"demo case {case.number} never came at risk")
+
+
 def load_demo_cases() -> list[str]:
     """Create the demo cases; returns their numbers."""
     cast = _cast()
@@ -322,7 +336,7 @@ def load_demo_cases() -> list[str]:
                 "该笔贷款已于提前结清，报告仍显示未结清。",
             )
         ).investigate(),
-        15,
+        AT_RISK,
     )
     # under investigation, in breach: 鹭岛's overdue after the bank outage (PE-02)
     add(
@@ -538,7 +552,9 @@ def load_demo_cases() -> list[str]:
     )
 
     for story, days_ago in stories:
-        if days_ago:
+        if days_ago == AT_RISK:
+            _backdate_until_at_risk(story.case)
+        elif days_ago:
             _backdate(story.case, days_ago)
     actions.do_check_clocks(today=timezone.localdate())
     return [story.case.number for story, _ in stories]

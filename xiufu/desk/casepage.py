@@ -71,6 +71,10 @@ class MaterialView:
     media_label: str
     preview: str
     uploaded_by: str
+    signature_label: str = ""
+    signature_class: str = ""
+    # The same file in cases of other enterprises (recycled evidence).
+    recycled: list[selectors.RecycledUse] = field(default_factory=list)
 
 
 @dataclass
@@ -118,6 +122,7 @@ class _Page:
         self.people = self._people()
         self.labels = {c.code: c.label for c in self.checklist.items}
         self.labels[SUPPORTING] = _("其他证明材料")
+        self.recycled = selectors.recycled_materials(case)
         self.materials = [self._material(m) for m in case.materials.all()]
         self.rule_choices = [
             (r, f"{r} {getattr(self.pack.rule(r), 'label', '')}".strip())
@@ -169,6 +174,9 @@ class _Page:
             media_label=display.media_label(material.media_type),
             preview=display.preview_kind(material.media_type),
             uploaded_by=self._name(material.uploaded_by_id),
+            signature_label=display.signature_label(material.signature_status)[0],
+            signature_class=display.signature_label(material.signature_status)[1],
+            recycled=self.recycled.get(material.pk, []),
         )
 
     def _category_label(self, code: str) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from xiufu.cases.uploads import MEDIA_LABELS, PDF
 
@@ -108,3 +109,23 @@ def preview_kind(media_type: str) -> str:
 
 def media_label(media_type: str) -> str:
     return MEDIA_LABELS.get(media_type, media_type)
+
+
+# pyHanko's verdict on a signed PDF (xiufu/evidence/pdfsig.py), with the badge class it shows in.
+SIGNATURE_LABELS: dict[str, tuple[Any, str]] = {
+    "unsigned": (gettext_lazy("无电子签名"), ""),
+    "valid": (gettext_lazy("电子签名有效"), "sig-valid"),
+    "invalid": (gettext_lazy("电子签名无效"), "sig-bad"),
+    "modified": (gettext_lazy("签名后被修改"), "sig-bad"),
+    "untrusted": (gettext_lazy("签名完好，但签名人不在信任列表"), "sig-warn"),
+    "error": (gettext_lazy("无法解析，未能核验签名"), "sig-warn"),
+    "not_checked": (gettext_lazy("文件过大，未核验签名"), "sig-warn"),
+}
+
+
+def signature_label(status: str) -> tuple[str, str]:
+    """The words and badge class of a material's signature status ("" when never checked)."""
+    if not status or status not in SIGNATURE_LABELS:
+        return "", ""
+    label, css = SIGNATURE_LABELS[status]
+    return str(label), css

@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/<slug:operation>/", views.case_action, name="case_action"),
     path("materials/<int:material_id>/", views.material, name="material"),
+    path("materials/<int:material_id>/receipt/", views.material_receipt, name="material_receipt"),
 ]

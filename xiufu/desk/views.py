@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,7 @@ from xiufu.desk import selectors as desk
 from xiufu.desk.casepage import Bound, case_page
 from xiufu.desk.forms import SearchForm
 from xiufu.desk.operations import OPERATIONS
+from xiufu.evidence.responses import receipt_response
 
 SEARCH_PAGE_SIZE = 50
 # A material is shown inside the case page (a PDF in a frame): our own pages may frame it.
@@ -99,3 +101,16 @@ def material(request: HttpRequest, material_id: int) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MATERIAL_CSP
     return response
+
+
+@require_GET
+@staff_page
+def material_receipt(request: HttpRequest, material_id: int) -> HttpResponseBase:
+    """The evidence receipt of a material, as a download (see docs/evidence.md)."""
+    found = attempt(request, lambda: selectors.material_receipt(request.user, material_id))
+    if found is None:  # not yet covered by a checkpoint: back to where the person was
+        back = request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+        return redirect(back if safe else reverse("desk:queue"))
+    material, receipt = found
+    return receipt_response(receipt, material.sha256)

@@ -32,6 +32,8 @@ from xiufu.cases.uploads import receive, refuse_duplicate
 from xiufu.core.errors import ErrorCode, InvalidInput, NotFound, PermissionDenied
 from xiufu.enterprises.actions import find_or_register_person
 from xiufu.enterprises.models import Enterprise
+from xiufu.evidence import ledger
+from xiufu.evidence.materials import check_material_signatures
 from xiufu.records.selectors import RECORD_KINDS
 
 IDENTITY = "identity"
@@ -263,9 +265,11 @@ def do_upload_material(
                 raise NotFound(_("要替换的材料不存在。"), what="material")
             old.superseded = True
             old.save(update_fields=["superseded"])
+        # Content-addressed: the same bytes are stored once, under their SHA-256.
         name = f"materials/{received.sha256[:2]}/{received.sha256}"
         if not default_storage.exists(name):
             name = default_storage.save(name, File(upload))
+        signatures = check_material_signatures(upload, received.media_type)
         material = Material.objects.create(
             case=case,
             requirement=requirement,
@@ -275,7 +279,20 @@ def do_upload_material(
             size=received.size,
             sha256=received.sha256,
             uploaded_by=actor,
+            signature_status=signatures.status.value if signatures else "",
+            signature_report=signatures.to_json() if signatures else {},
         )
+        material.log_entry = ledger.append(
+            ledger.Record(
+                kind=ledger.MATERIAL,
+                sha256=received.sha256,
+                size=received.size,
+                media_type=received.media_type,
+                case_number=case.number,
+                received_at=material.uploaded_at,
+            )
+        )
+        material.save(update_fields=["log_entry"])
         created.append(material)
         return Step(
             payload={"material": material.pk, "requirement": requirement, "sha256": material.sha256}
