@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from xiufu import factories as f
@@ -173,3 +175,19 @@ def screenshot(page, name: str, *, full_page: bool = True) -> Path:
     path = ARTEFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path, django_db_blocker):
+    """An empty database of the same engine the suite runs on."""
+    if connection.vendor != "postgresql":
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    name = f"xiufu_cli_{uuid.uuid4().hex[:10]}"
+    settings_dict = connection.settings_dict
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
+    yield f"postgres://{user}@{host}:{port}/{name}"
+    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

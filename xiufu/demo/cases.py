@@ -23,6 +23,8 @@ from xiufu.cases import actions
 from xiufu.cases.checklists import checklist_for, pack_of
 from xiufu.cases.clock import clock_state, start_clock
 from xiufu.cases.models import Case, CaseEvent, Material
+from xiufu.evidence.keys import pdf_trust_dir
+from xiufu.evidence.samples import make_identity, replace_page_content, sign, text_page
 from xiufu.records.selectors import RECORD_KINDS
 
 KIND_OF_PREFIX = {"L": "loans", "G": "guarantees", "P": "public_records"}
@@ -56,8 +58,52 @@ def _record(business_id: str) -> Any:
 
 
 def _pdf(label: str) -> SimpleUploadedFile:
-    body = f"%PDF-1.4\n% xiufu demo material: {label}\n%%EOF\n".encode()
+    body = text_page("xiufu demo material", label)
     return SimpleUploadedFile(f"{label}.pdf", body, content_type="application/pdf")
+
+
+@dataclass(frozen=True)
+class DemoEvidence:
+    """Files that show what the evidence ledger sees: a settlement certificate signed by the demo
+    bank (valid: its certificate is in the PDF trust folder), the same certificate altered after
+    signing, and a bank-outage notice that a second, unrelated enterprise files again."""
+
+    settlement: bytes
+    altered_settlement: bytes
+    outage_notice: bytes
+
+
+def _demo_evidence() -> DemoEvidence:
+    bank = make_identity("xiufu demo bank e-seal", organisation="Xiufu Demo Bank", days=3650)
+    trust = pdf_trust_dir()
+    trust.mkdir(parents=True, exist_ok=True)
+    (trust / "demo-bank.pem").write_text(bank.cert_pem)
+    settlement = sign(
+        text_page(
+            "Settlement certificate",
+            "Loan B0000000000001-L-000004 was repaid in full before maturity.",
+            "Xiufu Demo Bank, Hangzhou branch",
+        ),
+        bank,
+    )
+    altered = replace_page_content(
+        sign(
+            text_page(
+                "Settlement certificate",
+                "Loan B0000000000001-L-000005: amount outstanding 80000.00",
+                "Xiufu Demo Bank, Hangzhou branch",
+            ),
+            bank,
+        ),
+        b"BT /F1 12 Tf 72 760 Td (Settlement certificate) Tj 0 -18 Td "
+        b"(Loan B0000000000001-L-000005 was repaid in full.) Tj ET",
+    )
+    outage = text_page(
+        "Notice of a core banking system outage",
+        "Automatic debits due on 2026-06-30 failed for reasons on the bank's side.",
+        "Xiufu Demo Bank, operations department",
+    )
+    return DemoEvidence(settlement, altered, outage)
 
 
 class Story:
@@ -84,6 +130,16 @@ class Story:
                     upload=_pdf(f"{self.case.number}-{item.code}"),
                     actor=uploader,
                 )
+        return self
+
+    def attach(self, name: str, body: bytes) -> Story:
+        """One more file, as other supporting evidence."""
+        actions.do_upload_material(
+            self.id,
+            requirement="supporting",
+            upload=SimpleUploadedFile(name, body, content_type="application/pdf"),
+            actor=self.applicant or self.cast.clerk,
+        )
         return self
 
     def submit(self) -> Story:
@@ -247,6 +303,7 @@ def _backdate_until_at_risk(case: Case) -> None:
 def load_demo_cases() -> list[str]:
     """Create the demo cases; returns their numbers."""
     cast = _cast()
+    evidence = _demo_evidence()
     stories: list[tuple[Story, int]] = []
 
     def add(story: Story, days_ago: int = 0) -> None:
@@ -334,7 +391,7 @@ def load_demo_cases() -> list[str]:
                 "yunfan-legal",
                 [("B0000000000001-L-000004", "settled_shown_open")],
                 "该笔贷款已于提前结清，报告仍显示未结清。",
-            )
+            ).attach("结清证明.pdf", evidence.settlement)
         ).investigate(),
         AT_RISK,
     )
@@ -346,7 +403,7 @@ def load_demo_cases() -> list[str]:
                 "B0000000000001-L-000002",
                 "overdue_wrong",
                 "银行扣款系统故障导致未能按期扣款，并非我司违约。",
-            )
+            ).attach("银行系统故障说明.pdf", evidence.outage_notice)
         ).investigate(cast.investigator2),
         24,
     )
@@ -369,7 +426,7 @@ def load_demo_cases() -> list[str]:
                 "chutian-legal",
                 [("B0000000000001-L-000006", "overdue_wrong")],
                 "受市场影响回款困难，请求删除逾期记录。",
-            )
+            ).attach("银行系统故障说明.pdf", evidence.outage_notice)  # 鹭岛's, filed again
         )
         .investigate()
         .find(
@@ -384,7 +441,11 @@ def load_demo_cases() -> list[str]:
     )
     # correction proposed: 安诚's settled loan (PE-05)
     add(
-        _accepted(_counter(cast, "B0000000000001-L-000005", "settled_shown_open", "贷款已结清。"))
+        _accepted(
+            _counter(cast, "B0000000000001-L-000005", "settled_shown_open", "贷款已结清。").attach(
+                "结清证明.pdf", evidence.altered_settlement
+            )
+        )
         .investigate()
         .find("error_confirmed", "结清凭证与台账一致，报送未更新。")
         .then(_propose_ledger_values),

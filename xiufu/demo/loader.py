@@ -36,6 +36,7 @@ from xiufu.demo.manifest import PlantedError, TrueNegative
 from xiufu.demo.world import ANCHOR_DATE, World
 from xiufu.enterprises.choices import EnterpriseStatus, IdType
 from xiufu.enterprises.models import Enterprise, Person
+from xiufu.evidence.ledger import do_publish_checkpoint
 from xiufu.records.models import (
     GuaranteeRecord,
     LedgerGuarantee,
@@ -155,6 +156,9 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         from xiufu.demo.cases import load_demo_cases
 
         cases = load_demo_cases()
+    # Fix the demo's materials under a signed, timestamped checkpoint now, so that their
+    # receipts can be downloaded at once (the log itself is never reset).
+    do_publish_checkpoint()
     return DemoSummary(
         enterprises=len(world.enterprises),
         loans=sum(1 for p in world.pairs if p.kind == "loans"),

@@ -113,7 +113,6 @@ def media_label(media_type: str) -> str:
 
 # pyHanko's verdict on a signed PDF (xiufu/evidence/pdfsig.py), with the badge class it shows in.
 SIGNATURE_LABELS: dict[str, tuple[Any, str]] = {
-    "unsigned": (gettext_lazy("无电子签名"), ""),
     "valid": (gettext_lazy("电子签名有效"), "sig-valid"),
     "invalid": (gettext_lazy("电子签名无效"), "sig-bad"),
     "modified": (gettext_lazy("签名后被修改"), "sig-bad"),
@@ -124,7 +123,8 @@ SIGNATURE_LABELS: dict[str, tuple[Any, str]] = {
 
 
 def signature_label(status: str) -> tuple[str, str]:
-    """The words and badge class of a material's signature status ("" when never checked)."""
+    """The words and badge class of a material's signature status: nothing for a file that
+    carries no signature, or was never checked."""
     if not status or status not in SIGNATURE_LABELS:
         return "", ""
     label, css = SIGNATURE_LABELS[status]

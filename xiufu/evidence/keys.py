@@ -106,14 +106,24 @@ def timestamp_authority() -> TimestampAuthority:
     return TimestampAuthority(local=local, url=None, chain_pem=None)
 
 
+def pdf_trust_dir() -> Path:
+    """A folder of PEM certificates trusted as signers of PDF materials (besides the bundle in
+    ``XIUFU_PDF_TRUST_ROOTS_FILE``): the demo puts its sample bank's certificate here."""
+    return Path(settings.EVIDENCE_KEY_DIR) / "pdf-trust"
+
+
 def pdf_trust_roots() -> list[str]:
-    if not settings.PDF_TRUST_ROOTS_FILE:
-        return []
-    try:
-        bundle = Path(settings.PDF_TRUST_ROOTS_FILE).read_text()
-    except OSError as exc:
-        raise ConfigError("XIUFU_PDF_TRUST_ROOTS_FILE", f"cannot read: {exc.strerror}") from None
-    return [m.group(0).strip() + "\n" for m in _PEM_CERT.finditer(bundle)]
+    bundles = []
+    if settings.PDF_TRUST_ROOTS_FILE:
+        try:
+            bundles.append(Path(settings.PDF_TRUST_ROOTS_FILE).read_text())
+        except OSError as exc:
+            raise ConfigError(
+                "XIUFU_PDF_TRUST_ROOTS_FILE", f"cannot read: {exc.strerror}"
+            ) from None
+    if pdf_trust_dir().is_dir():
+        bundles += [path.read_text() for path in sorted(pdf_trust_dir().glob("*.pem"))]
+    return [m.group(0).strip() + "\n" for bundle in bundles for m in _PEM_CERT.finditer(bundle)]
 
 
 def reset_caches() -> None:

@@ -8,6 +8,11 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<int:case_id>/", views.case, name="case"),
     path("cases/<int:case_id>/materials/", views.case_upload, name="case_upload"),
+    path(
+        "cases/<int:case_id>/materials/<int:material_id>/receipt/",
+        views.material_receipt,
+        name="material_receipt",
+    ),
     path("cases/<int:case_id>/submit/", views.case_submit, name="case_submit"),
     path("cases/<int:case_id>/supplement/", views.case_supplement, name="case_supplement"),
     path("cases/<int:case_id>/withdraw/", views.case_withdraw, name="case_withdraw"),

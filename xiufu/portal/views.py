@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +18,7 @@ from xiufu.cases import actions, selectors
 from xiufu.cases import presenters as case_presenters
 from xiufu.cases.choices import Channel
 from xiufu.core.pages import attempt, enterprise_page
+from xiufu.evidence.responses import receipt_response
 from xiufu.portal import presenters
 from xiufu.portal.forms import DisputeForm, RatingForm, UploadForm, VersionForm, WithdrawForm
 
@@ -53,6 +55,20 @@ def case_new(request: HttpRequest) -> HttpResponse:
         if case is not None:
             return redirect("portal:case", case_id=case.pk)
     return render(request, "portal/case_new.html", {"form": form})
+
+
+@enterprise_page
+@require_GET
+def material_receipt(request: HttpRequest, case_id: int, material_id: int) -> HttpResponseBase:
+    """The evidence receipt of one of the enterprise's materials, as a download: with the file
+    it proves what was received and when (``xiufu verify RECEIPT FILE``, or the /verify/ page)."""
+    found = attempt(request, lambda: selectors.material_receipt(request.user, material_id))
+    if found is None:
+        return redirect("portal:case", case_id=case_id)
+    material, receipt = found
+    if material.case_id != case_id:
+        raise Http404
+    return receipt_response(receipt, material.sha256)
 
 
 @enterprise_page

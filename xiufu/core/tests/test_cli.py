@@ -9,10 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 
 import pytest
-from django.db import connection
 
 pytestmark = pytest.mark.slow
 
@@ -33,22 +31,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path, django_db_blocker):
-    """An empty database of the same engine the suite runs on."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
-        return
-    name = f"xiufu_cli_{uuid.uuid4().hex[:10]}"
-    settings_dict = connection.settings_dict
-    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    user, host, port = settings_dict["USER"], settings_dict["HOST"], settings_dict["PORT"]
-    yield f"postgres://{user}@{host}:{port}/{name}"
-    with django_db_blocker.unblock(), connection._nodb_cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_serve_migrates_loads_demo_and_answers_healthz(tmp_path, fresh_database_url):
