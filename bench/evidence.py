@@ -55,6 +55,7 @@ TARGET_VERIFY_MS = 10.0
 PROOF_SAMPLES = 1000
 VERIFY_RUNS = 50
 VERIFY_WARMUP = 3
+ENCODE_SAMPLE = 10_000
 RECEIPT_FILE_SIZE = 1024 * 1024
 SEED = 20261130
 DEFAULT_ENTRIES = (100_000, 1_000_000)
@@ -241,48 +242,49 @@ def run_worker(vendor: str, milestones: list[int], batch: int, result_path: Path
     records = _make_records(total, special_index, file_sha256, RECEIPT_FILE_SIZE)
     result["records_rss_mib"] = _rss_mib() - rss_before
 
-    # Baseline: the bare SHA-256 leaf hashing of the same entries (Record.entry() is timed apart:
-    # it is part of an append too, not of the baseline).
-    _progress(f"{label}: baseline: leaf_hash of the same {total:,} entries")
-    leaf_hashes: list[bytes] = []
-    encode_s = hash_s = 0.0
-    hash_at: dict[int, float] = {}
-    encode_at: dict[int, float] = {}
-    for start, end in _chunks(total, batch, milestones):
-        t0 = time.perf_counter()
-        entries = [record.entry() for record in records[start:end]]
-        t1 = time.perf_counter()
-        hashes = [merkle.leaf_hash(entry) for entry in entries]
-        t2 = time.perf_counter()
-        encode_s += t1 - t0
-        hash_s += t2 - t1
-        leaf_hashes.extend(hashes)
-        if end in milestones:
-            hash_at[end], encode_at[end] = hash_s, encode_s
+    # Part of every append, measured apart on a sample: encoding a Record as its canonical
+    # entry (HMAC of the case number, validation, canonical JSON).
+    sample = records[: min(total, ENCODE_SAMPLE)]
+    t0 = time.perf_counter()
+    for record in sample:
+        record.entry()
+    result["encode_per_s"] = len(sample) / (time.perf_counter() - t0)
 
-    # Appends, in batches, each in its own transaction as an upload would be.
+    # Appends, in batches, each in its own transaction as an upload would be. The baseline, timed
+    # apart: the bare SHA-256 leaf hashing (merkle.leaf_hash) of the very entries just appended.
     _progress(f"{label}: appending {total:,} entries in batches of {batch:,}")
     batch_times: list[float] = []
-    append_s = 0.0
+    leaf_hashes: list[bytes] = []
+    append_s = hash_s = 0.0
     append_at: dict[int, float] = {}
+    hash_at: dict[int, float] = {}
     next_report = total // 10
     for start, end in _chunks(total, batch, milestones):
         part = records[start:end]
         t0 = time.perf_counter()
         with transaction.atomic():
-            ledger.append_many(part)
+            rows = ledger.append_many(part)
         elapsed = time.perf_counter() - t0
         append_s += elapsed
         batch_times.append(elapsed)
+
+        entries = [row.entry.encode("utf-8") for row in rows]
+        t0 = time.perf_counter()
+        hashes = [merkle.leaf_hash(entry) for entry in entries]
+        hash_s += time.perf_counter() - t0
+        if hashes != [bytes(row.leaf_hash) for row in rows] or rows[0].index != start:
+            raise SystemExit(f"{label}: the batch at {start} was not appended as expected")
+        leaf_hashes.extend(hashes)
+
         if end in milestones:
-            append_at[end] = append_s
+            append_at[end], hash_at[end] = append_s, hash_s
             if end == first_checkpoint:
                 # The ticker would have published checkpoints meanwhile: one here (not timed) so
                 # that the final one carries a consistency proof, as it would in service.
                 ledger.do_publish_checkpoint()
         if end >= next_report:
             _progress(f"{label}: {end:,} appended, {end / append_s:,.0f}/s so far")
-            next_report += total // 10
+            next_report += max(1, total // 10)
     head = LogHead.objects.get(pk=1)
     if head.size != total:
         raise SystemExit(f"{label}: the log head says {head.size} entries, expected {total}")
@@ -292,7 +294,6 @@ def run_worker(vendor: str, milestones: list[int], batch: int, result_path: Path
             "entries": m,
             "appends_per_s": m / append_at[m],
             "hash_per_s": m / hash_at[m],
-            "encode_per_s": m / encode_at[m],
             "segment_appends_per_s": (m - prev) / (append_at[m] - append_at.get(prev, 0.0)),
         }
         for prev, m in zip([0, *milestones[:-1]], milestones, strict=True)
@@ -598,7 +599,16 @@ def _report(result: dict[str, Any]) -> str:
         )
     total = result["entries"]
     rows: list[tuple[str, ...]] = [
-        ("measure", "measured", "baseline (same run)", "", "vs base", "target", "vs target", "")
+        (
+            "measure",
+            "measured",
+            "baseline (same run)",
+            "",
+            "÷ baseline",
+            "target",
+            "÷ target",
+            "verdict",
+        )
     ]
     for m in result["milestones"]:
         rate = m["appends_per_s"]
@@ -631,11 +641,11 @@ def _report(result: dict[str, Any]) -> str:
     last = result["milestones"][-1]
     rows.append(
         (
-            "  Record.entry() alone (in an append)",
-            f"{_int(last['encode_per_s'])}/s",
+            "  Record.entry() alone (part of an append)",
+            f"{_int(result['encode_per_s'])}/s",
             "leaf_hash, same leaves",
             f"{_int(last['hash_per_s'])}/s",
-            _ratio(last["encode_per_s"], last["hash_per_s"]),
+            _ratio(result["encode_per_s"], last["hash_per_s"]),
             "",
             "",
             "",
@@ -842,6 +852,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     results: dict[str, dict[str, Any] | str] = {}
     workroot = Path(tempfile.mkdtemp(prefix="xiufu-bench."))
+    workroot.chmod(0o755)  # a private PostgreSQL cluster runs as another user inside
     try:
         for vendor in vendors:
             results[vendor] = _run_database(vendor, milestones, args.batch, workroot / vendor)

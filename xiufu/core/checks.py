@@ -35,6 +35,16 @@ def effective_configuration() -> Iterator[tuple[str, str]]:
     yield "XIUFU_LOGIN_FAILURE_LIMIT", str(settings.AXES_FAILURE_LIMIT)
     yield "XIUFU_FURNISHER_CODE", settings.FURNISHER_CODE
     yield "XIUFU_LOG_FORMAT", settings.LOG_FORMAT
+    yield (
+        "XIUFU_LOG_SIGNING_KEY",
+        (
+            "(environment)"
+            if settings.EVIDENCE_SIGNING_KEY
+            else settings.EVIDENCE_SIGNING_KEY_FILE
+            or f"{settings.EVIDENCE_KEY_DIR}/log-signing.key"
+        ),
+    )
+    yield "XIUFU_TSA_URL", settings.EVIDENCE_TSA_URL or "(embedded local authority: local trust)"
 
 
 def _check_storage() -> tuple[bool, str]:
@@ -61,3 +71,27 @@ def run_system_checks() -> Iterator[tuple[str, bool, str]]:
         detail = "all applied" if not pending else f"pending: {', '.join(pending[:10])}"
         yield "migrations", report.migrations_applied, detail
     yield "storage", *_check_storage()
+    if report.database and report.migrations_applied:
+        yield "evidence log", *_check_evidence()
+
+
+def _check_evidence() -> tuple[bool, str]:
+    """The append-only triggers are in place, the key loads, and the latest checkpoint verifies
+    with it."""
+    from django.db import connection
+
+    from xiufu.evidence import keys, ledger
+    from xiufu.evidence.dbguard import guards_installed
+
+    if not guards_installed(connection):
+        return False, "append-only triggers are missing"
+    try:
+        signer = keys.log_signer()
+        latest = ledger.latest_checkpoint()
+        if latest is not None:
+            ledger.verify_stored_checkpoint(latest)
+    except Exception as exc:
+        return False, f"{exc.__class__.__name__}: {exc}"
+    size, _tree = ledger.log_state()
+    covered = latest.size if latest else 0
+    return True, f"append-only; key {signer.vkey}; {size} entries, checkpoint covers {covered}"

@@ -40,6 +40,13 @@ Token layout produced by :meth:`LocalTsa.respond`:
   a single certificate has no order to get wrong. The chain travels beside the token instead
   (:attr:`Timestamp.chain_pem`).
 
+Tokens from external TSAs: the embedded certificates are unsigned, so before parsing, the client
+and the verifier put them in DER order (same bytes, same length; see
+:func:`_canonical_certificate_order`), and the stored ``response_der`` is that normalised form.
+Every embedded certificate must then be one of the chain's (or a trusted root): an altered or
+foreign extra certificate is rejected as invalid, so no byte of a response goes unchecked. A status
+of "grantedWithMods" is refused like any other non-granted status (rfc3161-client does the same).
+
 Policy OID: :data:`LOCAL_POLICY_OID` lives under the ITU-T X.667 UUID arc ``2.25``, which anyone
 may use without registration; the UUID was drawn once at random for xiufu's local TSA.
 
@@ -543,8 +550,11 @@ def request_timestamp(
 
     The request to the local TSA names its policy; a request to a URL names none (external TSAs
     pick their default). The chain must run up to a self-signed root, which is trusted as given:
-    choosing it is the configuration's trust decision. Any HTTP status other than 200 counts as
-    unavailable; a 200 reply of the wrong media type, too large, or unparsable is malformed."""
+    choosing it is the configuration's trust decision (with chain_pem=None, that is trust in the
+    certificates the TSA sent). Any HTTP status other than 200, a refused connection or a timeout
+    raises TimestampUnavailable; a 200 reply of the wrong media type, too large, or unparsable
+    raises TimestampMalformed; a rejection or a reply not bound to the request, TimestampInvalid.
+    The returned ``response_der`` has its embedded certificates in DER order."""
     if (local is None) == (url is None):
         raise ValueError("pass exactly one of local= or url=")
     policy_oid = local.policy_oid if local is not None else None
