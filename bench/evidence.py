@@ -587,6 +587,17 @@ def _table(rows: list[tuple[str, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _row(
+    measure: str,
+    measured: str,
+    baseline: tuple[str, str, str] = ("", "", ""),
+    target: tuple[str, str, str] = ("", "", ""),
+) -> tuple[str, ...]:
+    """One line of the table: the measure, its value, (baseline name, baseline value, ratio) and
+    (target, ratio to the target, verdict)."""
+    return (measure, measured, *baseline, *target)
+
+
 def _report(result: dict[str, Any]) -> str:
     db = result["db"]
     label = DATABASE_LABELS[result["database"]]
@@ -598,184 +609,85 @@ def _report(result: dict[str, Any]) -> str:
             f"shared_buffers={db['shared_buffers']}"
         )
     total = result["entries"]
-    rows: list[tuple[str, ...]] = [
-        (
-            "measure",
-            "measured",
-            "baseline (same run)",
-            "",
-            "÷ baseline",
-            "target",
-            "÷ target",
-            "verdict",
-        )
-    ]
+    header = ("measure", "measured", "baseline (same run)", "", "÷ baseline", "target", "÷ target")
+    rows: list[tuple[str, ...]] = [(*header, "verdict")]
+
+    def appends(measure: str, rate: float, hash_rate: float) -> None:
+        baseline = ("leaf_hash, same leaves", f"{_int(hash_rate)}/s", _ratio(rate, hash_rate))
+        target = TARGET_APPENDS_PER_SECOND
+        verdict = (f"≥ {_int(target)}/s", _ratio(rate, target), _verdict(rate >= target))
+        rows.append(_row(measure, f"{_int(rate)}/s", baseline, verdict))
+
+    first, *later = result["milestones"]
     for m in result["milestones"]:
-        rate = m["appends_per_s"]
-        rows.append(
-            (
-                f"appends/s, 0 → {m['entries']:,}",
-                f"{_int(rate)}/s",
-                "leaf_hash, same leaves",
-                f"{_int(m['hash_per_s'])}/s",
-                _ratio(rate, m["hash_per_s"]),
-                f"≥ {_int(TARGET_APPENDS_PER_SECOND)}/s",
-                _ratio(rate, TARGET_APPENDS_PER_SECOND),
-                _verdict(rate >= TARGET_APPENDS_PER_SECOND),
-            )
-        )
-    for m in result["milestones"][1:]:
-        rate = m["segment_appends_per_s"]
-        rows.append(
-            (
-                f"  of which the last {m['entries'] - result['milestones'][0]['entries']:,}",
-                f"{_int(rate)}/s",
-                "leaf_hash, same leaves",
-                f"{_int(m['hash_per_s'])}/s",
-                _ratio(rate, m["hash_per_s"]),
-                f"≥ {_int(TARGET_APPENDS_PER_SECOND)}/s",
-                _ratio(rate, TARGET_APPENDS_PER_SECOND),
-                _verdict(rate >= TARGET_APPENDS_PER_SECOND),
-            )
-        )
-    last = result["milestones"][-1]
+        appends(f"appends/s, 0 → {m['entries']:,}", m["appends_per_s"], m["hash_per_s"])
+    for m in later:
+        measure = f"  of which the last {m['entries'] - first['entries']:,}"
+        appends(measure, m["segment_appends_per_s"], m["hash_per_s"])
+    hash_rate = result["milestones"][-1]["hash_per_s"]
+    encode_rate = result["encode_per_s"]
     rows.append(
-        (
+        _row(
             "  Record.entry() alone (part of an append)",
-            f"{_int(result['encode_per_s'])}/s",
-            "leaf_hash, same leaves",
-            f"{_int(last['hash_per_s'])}/s",
-            _ratio(result["encode_per_s"], last["hash_per_s"]),
-            "",
-            "",
-            "",
+            f"{_int(encode_rate)}/s",
+            ("leaf_hash, same leaves", f"{_int(hash_rate)}/s", _ratio(encode_rate, hash_rate)),
         )
     )
     batch = result["batch_ms"]
     rows.append(
-        (
+        _row(
             f"batch of {result['batch']:,}, p50 / p95 / max",
-            f"{batch['p50']:.1f} / {batch['p95']:.1f} / {batch['max']:.1f} ms",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
+            f"{batch['p50']:.0f} / {batch['p95']:.0f} / {batch['max']:.0f} ms",
         )
     )
+    cold, memory_cold = result["cold_root_s"], result["memory_cold_root_s"]
     rows.append(
-        (
+        _row(
             f"cold root at {total:,}",
-            f"{result['cold_root_s'] * 1000:,.0f} ms",
-            "in-memory tree",
-            f"{result['memory_cold_root_s'] * 1000:,.0f} ms",
-            _ratio(result["cold_root_s"], result["memory_cold_root_s"]),
-            "",
-            "",
-            "",
+            f"{cold * 1000:,.0f} ms",
+            ("in-memory tree", f"{memory_cold * 1000:,.0f} ms", _ratio(cold, memory_cold)),
         )
     )
     proof, memory = result["proof_ms"], result["memory_proof_ms"]
     for key in ("p50", "p95", "max"):
-        target = key == "p95"
-        rows.append(
-            (
-                f"inclusion proof {key} at {total:,}" + (" (+ head query)" if target else ""),
-                f"{proof[key]:.3f} ms",
-                "in-memory tree",
-                f"{memory[key]:.3f} ms",
-                _ratio(proof[key], memory[key]),
-                f"≤ {TARGET_PROOF_P95_MS:g} ms" if target else "",
-                _ratio(proof[key], TARGET_PROOF_P95_MS) if target else "",
-                _verdict(proof[key] <= TARGET_PROOF_P95_MS) if target else "",
-            )
-        )
+        baseline = ("in-memory tree", f"{memory[key]:.2f} ms", _ratio(proof[key], memory[key]))
+        target = ("", "", "")
+        if key == "p95":
+            ok = proof[key] <= TARGET_PROOF_P95_MS
+            ratio = _ratio(proof[key], TARGET_PROOF_P95_MS)
+            target = (f"≤ {TARGET_PROOF_P95_MS:g} ms", ratio, _verdict(ok))
+        measure = f"inclusion proof {key} at {total:,}"
+        rows.append(_row(measure, f"{proof[key]:.2f} ms", baseline, target))
     previous = result["checkpoint_previous"]
-    rows.append(
-        (
-            f"publish checkpoint at {total:,}" + (f" (from {previous:,})" if previous else ""),
-            f"{result['checkpoint_ms']:.1f} ms",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        )
-    )
-    rows.append(
-        (
-            f"build receipt ({result['receipt_proof_length']} proof hashes)",
-            f"{result['build_receipt_ms']:.1f} ms",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        )
-    )
+    since = f" (from {previous:,})" if previous else ""
+    measure = f"publish checkpoint at {total:,}{since}"
+    rows.append(_row(measure, f"{result['checkpoint_ms']:.1f} ms"))
+    measure = f"build receipt ({result['receipt_proof_length']} proof hashes)"
+    rows.append(_row(measure, f"{result['build_receipt_ms']:.1f} ms"))
     verify, hashing = result["verify_ms"], result["hash_file_ms"]
-    size_label = f"{RECEIPT_FILE_SIZE // (1024 * 1024)} MiB"
+    size = f"{RECEIPT_FILE_SIZE // (1024 * 1024)} MiB"
     for key in ("p50", "p95"):
-        rows.append(
-            (
-                f"verify receipt + {size_label} file, {key}",
-                f"{verify[key]:.2f} ms",
-                f"SHA-256 of the {size_label}",
-                f"{hashing[key]:.2f} ms",
-                _ratio(verify[key], hashing[key]),
-                "",
-                "",
-                "",
-            )
-        )
+        ratio = _ratio(verify[key], hashing[key])
+        sha = (f"SHA-256 of the {size}", f"{hashing[key]:.2f} ms", ratio)
+        rows.append(_row(f"verify receipt + {size} file, {key}", f"{verify[key]:.2f} ms", sha))
+    limit = f"≤ {TARGET_VERIFY_MS:g} ms"
     beyond = verify["p50"] - hashing["p50"]
-    rows.append(
-        (
-            "  verify minus hashing, p50",
-            f"{beyond:.2f} ms",
-            "",
-            "",
-            "",
-            f"≤ {TARGET_VERIFY_MS:g} ms",
-            _ratio(beyond, TARGET_VERIFY_MS),
-            _verdict(beyond <= TARGET_VERIFY_MS),
-        )
-    )
+    verdict = (limit, _ratio(beyond, TARGET_VERIFY_MS), _verdict(beyond <= TARGET_VERIFY_MS))
+    rows.append(_row("  verify minus hashing, p50", f"{beyond:.2f} ms", target=verdict))
     only = result["verify_receipt_only_ms"]
-    rows.append(
-        (
-            "  verify receipt alone (no file), p50 / p95",
-            f"{only['p50']:.2f} / {only['p95']:.2f} ms",
-            "",
-            "",
-            "",
-            f"≤ {TARGET_VERIFY_MS:g} ms",
-            _ratio(only["p95"], TARGET_VERIFY_MS),
-            _verdict(only["p95"] <= TARGET_VERIFY_MS),
-        )
-    )
-    rows.append(
-        (
-            "  first verification in the process",
-            f"{result['verify_first_ms']:.2f} ms",
-            "",
-            "",
-            "",
-            "",
-            "",
-            "",
-        )
-    )
-    header = (
+    ok = only["p95"] <= TARGET_VERIFY_MS
+    verdict = (limit, _ratio(only["p95"], TARGET_VERIFY_MS), _verdict(ok))
+    measured = f"{only['p50']:.2f} / {only['p95']:.2f} ms"
+    rows.append(_row("  verify receipt alone (no file), p50 / p95", measured, target=verdict))
+    measured = f"{result['verify_first_ms']:.2f} ms"
+    rows.append(_row("  first verification in the process", measured))
+    title = (
         f"{label} {db['version']} ({setup}): {total:,} entries, batches of "
         f"{result['batch']:,}; migrate {result['migrate_s']:.1f} s; database "
         f"{result['db_size_bytes'] / 2**20:,.0f} MiB; peak RSS {result['peak_rss_mib']:,.0f} MiB "
         f"(of which ≈{result['records_rss_mib']:,.0f} MiB the records built up front)"
     )
-    return header + "\n\n" + _table(rows)
+    return title + "\n\n" + _table(rows)
 
 
 def _machine(results: dict[str, dict[str, Any] | str]) -> str:
@@ -801,9 +713,12 @@ def _machine(results: dict[str, dict[str, Any] | str]) -> str:
     with contextlib.suppress(OSError, ValueError, IndexError):
         total_kib = int(Path("/proc/meminfo").read_text().split()[1])
         memory = f", {total_kib / 2**20:.1f} GiB RAM"
+    load = ""
+    with contextlib.suppress(OSError, AttributeError):
+        load = "; load average now " + " ".join(f"{x:.2f}" for x in os.getloadavg())
     return (
         f"machine: {usable} CPUs (nproc){memory}{', ' + cpu if cpu else ''}; "
-        f"{platform.system()} {platform.release()}\n"
+        f"{platform.system()} {platform.release()}{load}\n"
         f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg}"
     )
 
@@ -843,9 +758,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     vendors = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    started = time.perf_counter()
+    started, run_at = time.perf_counter(), datetime.now(UTC)
     print(
-        f"evidence ledger benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: "
+        f"evidence ledger benchmark, {run_at:%Y-%m-%d %H:%M} UTC: "
         f"{', '.join(f'{m:,}' for m in milestones)} entries, batches of {args.batch:,}",
         file=sys.stderr,
         flush=True,
@@ -860,6 +775,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.rmtree(workroot, ignore_errors=True)
 
     print()
+    print(f"evidence ledger benchmark, run {run_at:%Y-%m-%d %H:%M} UTC (bench/evidence.py)")
     print(_machine(results))
     print(f"total wall time {time.perf_counter() - started:,.0f} s")
     failed = False

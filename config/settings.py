@@ -188,7 +188,9 @@ if STORAGE_BACKEND == "s3":
 else:
     _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+        # Content-addressed names: two uploads of the same new bytes at once write the same
+        # file; overwrite instead of renaming the second one (which would break the address).
+        "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL, "allow_overwrite": True},
     }
 STORAGES = {
     "default": _default_storage,
