@@ -68,7 +68,7 @@ DATABASE_LABELS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 
 def _progress(message: str) -> None:
-    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    print(f"  [{time.strftime('%H:%M:%S', time.gmtime())}] {message}", file=sys.stderr, flush=True)
 
 
 def _percentile(values: Sequence[float], fraction: float) -> float:

@@ -124,8 +124,11 @@ CHROMIUM_ARGS = [
 ARTEFACTS = Path(__file__).resolve().parent.parent / "artefacts" / "screenshots"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Debian's Chromium through Playwright, for one test module at a time: the sync API keeps an
+    event loop running in the test thread while it is open, which libraries that call
+    ``asyncio.run`` (pyHanko) in later, unrelated tests must not find."""
     chromium = shutil.which("chromium")
     if chromium is None:
         if os.environ.get("CI"):

@@ -6,9 +6,13 @@ would hold. Nothing here is used to sign anything real.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -23,6 +27,7 @@ from pyhanko.pdf_utils.writer import PageObject, PdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+T = TypeVar("T")
 PAGE_TEXT = b"BT /F1 12 Tf 72 720 Td (Statement balance 1000.00) Tj ET"
 
 
@@ -119,6 +124,11 @@ def text_page(*lines: str) -> bytes:
 
 
 def sign(pdf: bytes, identity: Identity, field_name: str = "Signature1") -> bytes:
+    """``pdf`` with a new signature field signed by ``identity``."""
+    return _outside_event_loop(_sign, pdf, identity, field_name)
+
+
+def _sign(pdf: bytes, identity: Identity, field_name: str) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     out = signers.sign_pdf(
         writer,
@@ -127,6 +137,17 @@ def sign(pdf: bytes, identity: Identity, field_name: str = "Signature1") -> byte
         new_field_spec=fields.SigFieldSpec(field_name, box=(10, 10, 110, 60)),
     )
     return out.getvalue()
+
+
+def _outside_event_loop(function: Callable[..., T], *args: Any) -> T:
+    """pyHanko's synchronous signing calls ``asyncio.run``, which fails where an event loop is
+    already running in this thread: run it in a worker thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def replace_page_content(pdf: bytes, text: bytes) -> bytes:
