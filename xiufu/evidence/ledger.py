@@ -36,7 +36,7 @@ from xiufu.evidence.receipt import (
     TimestampToken,
     canonical_entry,
 )
-from xiufu.evidence.tsa import request_timestamp
+from xiufu.evidence.tsa import TimestampError, request_timestamp
 
 logger = logging.getLogger("xiufu.evidence")
 
@@ -225,7 +225,12 @@ def covering_checkpoint(index: int, *, publish: bool = True) -> SignedCheckpoint
     and ``publish`` is set."""
     found = SignedCheckpoint.objects.filter(size__gt=index).order_by("size").first()
     if found is None and publish:
-        do_publish_checkpoint()
+        try:
+            do_publish_checkpoint()
+        except (TimestampError, CheckpointError):
+            # The timestamp authority is down, say: the receipt waits for the ticker's next try.
+            logger.warning("checkpoint on demand failed", exc_info=True)
+            return None
         found = SignedCheckpoint.objects.filter(size__gt=index).order_by("size").first()
     return found
 

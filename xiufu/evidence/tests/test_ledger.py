@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import threading
 from datetime import UTC, datetime
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
@@ -15,7 +16,7 @@ from xiufu.evidence.dbguard import REFUSAL, guards_installed
 from xiufu.evidence.models import LogEntry, LogHead, SignedCheckpoint
 from xiufu.evidence.note import Checkpoint, open_checkpoint
 from xiufu.evidence.receipt import parse_entry
-from xiufu.evidence.tsa import verify_timestamp
+from xiufu.evidence.tsa import LocalTsa, verify_timestamp, wsgi_app
 
 WHEN = datetime(2026, 11, 30, 8, 0, 0, tzinfo=UTC)
 
@@ -242,3 +243,77 @@ def test_concurrent_appends_get_contiguous_indices():
     checkpoint = ledger.do_publish_checkpoint()
     assert checkpoint is not None
     assert checkpoint.size == workers * each
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture
+def external_tsa(tmp_path, settings):
+    """An RFC 3161 authority reached over HTTP, as a production TSA would be (a real local
+    server speaking the protocol), configured by URL and chain file."""
+    authority = LocalTsa.generate("Example external TSA")
+    server = make_server("127.0.0.1", 0, wsgi_app(authority), handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    chain = tmp_path / "tsa-chain.pem"
+    chain.write_text("".join(authority.chain_pem()))
+    settings.EVIDENCE_TSA_URL = f"http://127.0.0.1:{server.server_port}/tsa"
+    settings.EVIDENCE_TSA_CHAIN_FILE = str(chain)
+    keys.reset_caches()
+    yield authority
+    server.shutdown()
+    keys.reset_caches()
+
+
+def test_an_external_timestamp_authority_by_url(db, external_tsa):
+    from xiufu.evidence.verify import Outcome, verify_receipt
+
+    (entry,) = append(record(1))
+    checkpoint = ledger.do_publish_checkpoint()
+    assert checkpoint is not None
+    assert checkpoint.timestamp_trust == "external"
+    assert checkpoint.tsa_url.startswith("http://127.0.0.1:")
+    receipt = ledger.build_receipt(entry, media_type="application/pdf", size=1001)
+    assert receipt is not None
+    verdict = verify_receipt(
+        receipt.to_json(),
+        trusted_keys=[keys.log_signer().vkey],
+        trusted_tsa_roots_pem=[external_tsa.root_cert_pem],
+    )
+    assert verdict.outcome == Outcome.VALID, verdict.reason
+    assert verdict.facts["timestamp_trust"] == "external"
+
+
+def test_no_checkpoint_while_the_timestamp_authority_is_down(db, external_tsa, settings):
+    from xiufu.evidence.tsa import TimestampUnavailable
+
+    append(record(1))
+    settings.EVIDENCE_TSA_URL = "http://127.0.0.1:9/unreachable"
+    keys.reset_caches()
+    with pytest.raises(TimestampUnavailable):
+        ledger.do_publish_checkpoint()
+    assert not SignedCheckpoint.objects.exists()
+    assert LogEntry.objects.count() == 1  # the entry waits for the next checkpoint
+    # a receipt asked for meanwhile is "not yet", not an error
+    assert (
+        ledger.build_receipt(LogEntry.objects.get(), media_type="application/pdf", size=1) is None
+    )
+
+
+def test_a_newer_checkpoint_proves_it_extends_an_older_receipt(db, client):
+    from xiufu.evidence.verify import Outcome, verify_consistency_files
+
+    entries = append(*(record(n) for n in range(7)))
+    old = ledger.build_receipt(entries[3], media_type="application/pdf", size=1003)
+    assert old is not None
+    append(*(record(n) for n in range(7, 30)))
+    ledger.do_publish_checkpoint()
+    new = client.get("/evidence/checkpoint.json?from=7")
+    assert new.status_code == 200
+    verdict = verify_consistency_files(
+        old.to_json(), new.content, trusted_keys=[keys.log_signer().vkey]
+    )
+    assert verdict.outcome == Outcome.VALID, verdict.reason
