@@ -326,6 +326,8 @@ class MerkleTree:
         self._fetch = fetch
         self.chunk_bits = chunk_bits
         self.cache: MutableMapping[tuple[int, int], bytes] = {} if cache is None else cache
+        # The low nodes of the last partial chunk read, keyed by (chunk, end): see _load_chunk.
+        self._edge: tuple[tuple[int, int], dict[tuple[int, int], bytes]] | None = None
 
     @classmethod
     def from_leaf_hashes(cls, leaf_hashes: Sequence[bytes], **kwargs: Any) -> MerkleTree:
@@ -429,12 +431,20 @@ class _TreeView:
         bits = self._tree.chunk_bits
         start = chunk << bits
         end = min(start + (1 << bits), self._size)
+        edge = self._tree._edge
+        if end - start < 1 << bits and edge is not None and edge[0] == (chunk, end):
+            # The partial chunk at the right edge of a tree of this size: the same for every
+            # query at this size, so kept from the previous query instead of read again.
+            self._low.update(edge[1])
+            self._chunks.add(chunk)
+            return
+        nodes: dict[tuple[int, int], bytes] = {}
         level_hashes = self._tree._read(start, end)
         level = 0
         while True:
             first = start >> level
             for offset, value in enumerate(level_hashes):
-                self._low[(level, first + offset)] = value
+                nodes[(level, first + offset)] = value
             if len(level_hashes) < 2 or level + 1 >= bits:
                 break
             level_hashes = [
@@ -442,4 +452,7 @@ class _TreeView:
                 for i in range(0, len(level_hashes) - 1, 2)
             ]
             level += 1
+        self._low.update(nodes)
         self._chunks.add(chunk)
+        if end - start < 1 << bits:
+            self._tree._edge = ((chunk, end), nodes)

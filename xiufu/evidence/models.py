@@ -81,3 +81,23 @@ class SignedCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class TreeNode(models.Model):
+    """The hash of a complete 256-leaf subtree (a "chunk"), written by the checkpoint publisher
+    once the chunk is full: a new process rebuilds the tree's upper levels from these (a few
+    thousand rows for a million entries) instead of reading and hashing every leaf. Derived data:
+    a wrong row cannot go unnoticed, since the publisher proves every new root consistent with the
+    last signed one before it signs."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField(db_column="node_index")
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        verbose_name = "默克尔树节点"
+        verbose_name_plural = "默克尔树节点"
+        constraints = [models.UniqueConstraint(fields=["level", "index"], name="one_node")]
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.index}"

@@ -317,3 +317,21 @@ def test_a_newer_checkpoint_proves_it_extends_an_older_receipt(db, client):
         old.to_json(), new.content, trusted_keys=[keys.log_signer().vkey]
     )
     assert verdict.outcome == Outcome.VALID, verdict.reason
+
+
+def test_a_new_process_rebuilds_the_tree_from_stored_chunks_not_every_leaf(db):
+    from django.test.utils import CaptureQueriesContext
+
+    from xiufu.evidence.models import TreeNode
+
+    with transaction.atomic():
+        ledger.append_many([record(n) for n in range(1000)])
+    checkpoint = ledger.do_publish_checkpoint()
+    assert checkpoint is not None
+    assert TreeNode.objects.count() == 1000 // 256
+    ledger._trees.clear()  # as in a freshly started worker
+    with CaptureQueriesContext(connection) as queries:
+        size, tree = ledger.log_state()
+        assert tree.root(size) == bytes(checkpoint.root_hash)
+    # the head, the stored chunk hashes, and the one partial chunk at the edge
+    assert len(queries) == 3

@@ -418,3 +418,23 @@ def test_a_warm_tree_answers_with_few_small_reads():
     assert verify_consistency(54_321, size, root(leaves[:54_321]), expected_root, proof)
     assert len(reads) <= 3
     assert len(tree.cache) < 2 * size / 256
+
+
+def test_the_partial_chunk_at_the_right_edge_is_read_once_per_size():
+    leaves = [leaf_hash(b"%d" % i) for i in range(1000)]
+    reads: list[tuple[int, int]] = []
+
+    def fetch(start: int, end: int) -> list[bytes]:
+        reads.append((start, end))
+        return leaves[start:end]
+
+    tree = MerkleTree(fetch, chunk_bits=4)
+    size = 1000  # 62 complete chunks of 16 and a partial one of 8
+    tree.root(size)
+    reads.clear()
+    for index in (3, 500, 990, 17):
+        assert tree.inclusion_proof(index, size) == inclusion_proof(index, leaves[:size])
+    # the root read the edge already: proofs at this size reuse it, even for leaf 990 in it
+    assert (992, 1000) not in reads
+    # a larger size has another edge: read afresh, and still right
+    assert tree.inclusion_proof(995, 999) == inclusion_proof(995, leaves[:999])

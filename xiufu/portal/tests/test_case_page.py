@@ -302,7 +302,15 @@ def test_a_rating_needs_a_score(login, applicant, closed_case):
     assert not SatisfactionRating.objects.exists()
 
 
-def test_no_letters_or_receipts_are_offered_yet(login, applicant, closed_case):
-    html = login(applicant).get(page(closed_case.case_id)).content.decode()
-    for word in ("下载", "回执", "存证"):
-        assert word not in html
+def test_each_material_offers_its_evidence_receipt(login, applicant, closed_case):
+    client = login(applicant)
+    html = client.get(page(closed_case.case_id)).content.decode()
+    materials = closed_case.case.materials.all()
+    assert materials
+    for material in materials:
+        link = f"/portal/cases/{closed_case.case_id}/materials/{material.pk}/receipt/"
+        assert link in html
+        response = client.get(link)
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment;")
+    assert "下载文书" not in html  # letters come with their own issue
