@@ -313,4 +313,3 @@ def test_each_material_offers_its_evidence_receipt(login, applicant, closed_case
         response = client.get(link)
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment;")
-    assert "下载文书" not in html  # letters come with their own issue
