@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xiufu.rules",
     "xiufu.evidence",
     "xiufu.cases",
+    "xiufu.letters",
     "xiufu.portal",
     "xiufu.desk",
     "xiufu.demo",
@@ -238,6 +239,17 @@ if PRODUCTION and not EVIDENCE_SALT:
     raise ConfigError("XIUFU_EVIDENCE_SALT", "is required in production")
 if EVIDENCE_TSA_URL and not EVIDENCE_TSA_CHAIN_FILE:
     raise ConfigError("XIUFU_TSA_CHAIN_FILE", "is required with XIUFU_TSA_URL")
+
+# Letters (xiufu/letters): the address printed on them for the public verification page, and the
+# institution's prefix of document numbers (示范银征异受〔2026〕12号).
+PUBLIC_BASE_URL = env.string("XIUFU_PUBLIC_URL", "http://127.0.0.1:8000")
+LETTER_NUMBER_PREFIX = env.string("XIUFU_LETTER_NUMBER_PREFIX", "示范银征异")
+LETTER_DEPARTMENT = env.string("XIUFU_LETTER_DEPARTMENT", "征信管理部")
+LETTER_ADDRESS = env.string("XIUFU_LETTER_ADDRESS", "浙江省杭州市上城区示范路1号")
+LETTER_PHONE = env.string("XIUFU_LETTER_PHONE", "0571-00000000")
+# Days the enterprise is given to supplement (the pack sets none: the institution does).
+LETTER_SUPPLEMENT_DAYS = env.integer("XIUFU_SUPPLEMENT_DAYS", 15, minimum=1)
+BUREAU_NAME = env.string("XIUFU_BUREAU_NAME", "中国人民银行征信中心")
 
 # The bureau adapter corrections leave through (xiufu/bureau/adapters.py).
 BUREAU_ADAPTER = env.choice("XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess", "manual"))

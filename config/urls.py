@@ -20,6 +20,7 @@ urlpatterns = [
     path("portal/", include("xiufu.portal.urls")),
     path("desk/", include("xiufu.desk.urls")),
     path("", include("xiufu.evidence.urls")),
+    path("letters/", include("xiufu.letters.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin_site.urls),
 ]

@@ -33,6 +33,7 @@ class Perm(StrEnum):
     OPEN_CASE = "open_case"
     MANAGE_CALENDAR = "manage_calendar"
     MANAGE_RULE_PACKS = "manage_rule_packs"
+    MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
 
 
 _READ = {Perm.VIEW_ENTERPRISES, Perm.VIEW_CREDIT_RECORDS, Perm.VIEW_CASES}
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.LOAD_DEMO,
             Perm.MANAGE_CALENDAR,
             Perm.MANAGE_RULE_PACKS,
+            Perm.MANAGE_LETTER_TEMPLATES,
         }
     ),
     # Read-only: sees everything an auditor must check, changes nothing, never full identifiers.

@@ -385,6 +385,7 @@ class _Page:
             "items": items,
             "has_proposals": any(view.proposals for view in items),
             "materials": self.materials,
+            "letters": list(self.case.letters.all()),
             "review": self.review(),
             "notices": list(case.supplement_notices.all()),
             "non_repair": next(iter(case.non_repair.all()), None),

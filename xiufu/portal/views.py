@@ -19,6 +19,7 @@ from xiufu.cases import presenters as case_presenters
 from xiufu.cases.choices import Channel
 from xiufu.core.pages import attempt, enterprise_page
 from xiufu.evidence.responses import receipt_response
+from xiufu.letters.selectors import unread_notifications
 from xiufu.portal import presenters
 from xiufu.portal.forms import DisputeForm, RatingForm, UploadForm, VersionForm, WithdrawForm
 
@@ -27,6 +28,7 @@ from xiufu.portal.forms import DisputeForm, RatingForm, UploadForm, VersionForm,
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context = presenters.home(request.user, presenters.page_access(request))
+    context["notifications"] = list(unread_notifications(request.user)[:20])
     return render(request, "portal/home.html", context)
 
 

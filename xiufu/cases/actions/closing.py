@@ -15,6 +15,7 @@ from xiufu.cases.models import Case, NonRepairExplanation, SatisfactionRating
 from xiufu.cases.outcomes import REPLY_OUTCOME, derive_case_outcome
 from xiufu.cases.transitions import Step, run_transition
 from xiufu.core.errors import InvalidInput
+from xiufu.letters.issuing import issue_for_case
 
 
 def reply_content(case: Case) -> list[dict[str, Any]]:
@@ -61,8 +62,16 @@ def do_issue_reply(case_id: int, *, expected_version: int, actor: Any) -> Case:
             )
         case.outcome = derive_case_outcome(case.items.values_list("outcome", flat=True))
         rule_ids = sorted({r for i in case.items.all() for r in i.finding_rule_ids})
+        letters = [issue_for_case(case, "reply_letter", actor=actor)]
+        if not_corrected.exists():
+            letters.append(issue_for_case(case, "non_repair_notice", actor=actor))
         return Step(
-            payload={"outcome": case.outcome, "items": reply_content(case)}, rule_ids=rule_ids
+            payload={
+                "outcome": case.outcome,
+                "items": reply_content(case),
+                "letters": [letter.number for letter in letters],
+            },
+            rule_ids=rule_ids,
         )
 
     return run_transition(

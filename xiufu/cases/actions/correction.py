@@ -25,6 +25,7 @@ from xiufu.cases.snapshots import jsonable
 from xiufu.cases.transitions import Step, run_transition
 from xiufu.core.errors import InvalidInput, NotFound
 from xiufu.enterprises.models import Enterprise
+from xiufu.letters.issuing import issue_for_case
 from xiufu.records.selectors import RECORD_KINDS
 
 # Fields that identify a record or its subject are never "corrected": a wrong subject is a
@@ -206,8 +207,10 @@ def do_submit_correction(
             submitted_by=actor,
         )
         created.append(submission)
+        letter = issue_for_case(case, "correction_report", actor=actor)
         return Step(
             payload={
+                "letter": letter.number,
                 "submission": submission.pk,
                 "adapter": bureau.code,
                 "reference": receipt.reference,

@@ -34,6 +34,7 @@ from xiufu.enterprises.actions import find_or_register_person
 from xiufu.enterprises.models import Enterprise
 from xiufu.evidence import ledger
 from xiufu.evidence.materials import check_material_signatures
+from xiufu.letters.issuing import issue_for_case
 from xiufu.records.selectors import RECORD_KINDS
 
 IDENTITY = "identity"
@@ -397,7 +398,11 @@ def do_request_supplement(case_id: int, *, expected_version: int, actor: Any) ->
             case=case, round=round_no, defects=defects, rule_ids=rule_ids, issued_by=actor
         )
         case.supplement_rounds = round_no
-        return Step(payload={"round": round_no, "defects": defects}, rule_ids=rule_ids)
+        letter = issue_for_case(case, "supplement_notice", actor=actor)
+        return Step(
+            payload={"round": round_no, "defects": defects, "letter": letter.number},
+            rule_ids=rule_ids,
+        )
 
     return run_transition(
         case_id, "request_supplement", actor=actor, expected_version=expected_version, effect=effect
@@ -422,7 +427,10 @@ def do_accept_case(case_id: int, *, expected_version: int, actor: Any) -> Case:
     def effect(case: Case) -> Step:
         case.items.update(dispute_marked=True)
         clock = start_clock(case)
-        return Step(payload={"clock": clock.payload}, rule_ids=clock.rule_ids)
+        letter = issue_for_case(case, "acceptance_receipt", actor=actor)
+        return Step(
+            payload={"clock": clock.payload, "letter": letter.number}, rule_ids=clock.rule_ids
+        )
 
     return run_transition(
         case_id, "accept", actor=actor, expected_version=expected_version, effect=effect
@@ -445,7 +453,8 @@ def do_reject_case(
             )
         case.items.update(outcome="rejected", dispute_marked=False)
         case.outcome = "rejected"
-        return Step(payload={"ground": ground}, rule_ids=[chosen.id])
+        letter = issue_for_case(case, "rejection_notice", actor=actor, ground=ground, reason=reason)
+        return Step(payload={"ground": ground, "letter": letter.number}, rule_ids=[chosen.id])
 
     return run_transition(
         case_id,

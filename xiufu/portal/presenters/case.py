@@ -165,6 +165,7 @@ def case_page(case: Case, user: Any, *, uploaded_for: str = "") -> dict[str, Any
         "can_submit": "submit" in allowed,
         "can_supplement": "supplement" in allowed,
         "can_withdraw": "withdraw" in allowed,
+        "letters": list(case.letters.all()),
         "can_rate": "rate" in allowed and rating is None,
         "rating": rating,
     }

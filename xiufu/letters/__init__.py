@@ -1,0 +1,1 @@
+"""Letters: formal Chinese letters from Word templates, issued as DOCX and PDF (capability C7)."""
