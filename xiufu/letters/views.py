@@ -3,6 +3,7 @@ compliance admin's template pages (versions, upload, preview with a real case, a
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,11 +13,25 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.core.errors import NotFound
 from xiufu.core.pages import attempt, staff_page
 from xiufu.evidence.responses import receipt_response
 from xiufu.letters import actions, selectors, templates
 from xiufu.letters.forms import PreviewForm, UploadTemplateForm
+
+
+def compliance_page(view: Any) -> Any:
+    """A staff page for those who manage letter templates (compliance admins)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not has_perm(request.user, Perm.MANAGE_LETTER_TEMPLATES):
+            why = _("文书模板仅由合规管理员维护。")
+            return render(request, "forbidden.html", {"why": why}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _found(call: Any) -> Any:
@@ -53,6 +68,7 @@ def letter_receipt(request: HttpRequest, letter_id: int, fmt: str) -> HttpRespon
 
 @require_GET
 @staff_page
+@compliance_page
 def template_list(request: HttpRequest) -> HttpResponse:
     context = templates.overview(request.user)
     context["form"] = UploadTemplateForm()
@@ -61,6 +77,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_page
+@compliance_page
 def template_upload(request: HttpRequest) -> HttpResponse:
     form = UploadTemplateForm(request.POST, request.FILES)
     if form.is_valid():
@@ -83,6 +100,7 @@ def template_upload(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @staff_page
+@compliance_page
 def template_activate(request: HttpRequest, template_id: int) -> HttpResponse:
     attempt(
         request,
@@ -94,6 +112,7 @@ def template_activate(request: HttpRequest, template_id: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 @staff_page
+@compliance_page
 def template_preview(request: HttpRequest, template_id: int) -> HttpResponseBase:
     """The template filled with a real case's data, as a PDF marked as a specimen: nothing is
     numbered, stored or fixed in the log."""
