@@ -293,7 +293,8 @@ def _correction_report(case: Case, pack: Any) -> tuple[Context, list[str]]:
             {
                 "subject": _subject(item),
                 "business_id": item.business_id,
-                "record_type": " / ".join(f"{r.code} {r.label}" for r in record_types),
+                "record_type": " / ".join(f"{r.code} {r.label}" for r in record_types)
+                or proposal.get_action_display(),
                 "basis": item.finding_reasons or item.verification_result,
             }
         )

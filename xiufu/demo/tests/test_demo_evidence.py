@@ -105,3 +105,30 @@ def test_the_investigator_sees_signed_altered_and_recycled_files(demo, client):
         page = client.get(f"/desk/cases/{material.case_id}/").content.decode()
         assert "疑似重复使用的证据" in page
         assert other.case.number in page
+
+
+def test_the_demo_cases_carry_their_letters(demo, client):
+    from xiufu.letters.models import Letter
+
+    kinds = set(Letter.objects.values_list("kind", flat=True))
+    assert {
+        "acceptance_receipt",
+        "supplement_notice",
+        "rejection_notice",
+        "reply_letter",
+        "non_repair_notice",
+        "correction_report",
+    } <= kinds
+    for case in Case.objects.filter(accepted_at__isnull=False):
+        assert case.letters.filter(kind="acceptance_receipt").exists(), case.number
+    # a reply that corrected nothing came with a non-repair notice, downloadable in the portal
+    from xiufu.accounts.models import EnterpriseMembership
+
+    letter = Letter.objects.filter(kind="non_repair_notice").select_related("case").first()
+    assert letter is not None
+    membership = EnterpriseMembership.objects.filter(enterprise=letter.case.enterprise).first()
+    assert membership is not None
+    client.force_login(membership.user)
+    page = client.get(f"/portal/cases/{letter.case_id}/").content.decode()
+    assert letter.number in page
+    assert client.get(f"/letters/{letter.pk}.pdf").status_code == 200
