@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit.actions import record_event
+from xiufu.cases.choices import CaseStatus
 from xiufu.core.errors import InvalidInput, NotFound
 from xiufu.evidence import ledger
 from xiufu.letters import events, render
@@ -360,3 +361,73 @@ def issue_letter(
         },
     )
     return letter
+
+
+# --- the non-malicious overdue explanation -----------------------------------------------------
+
+#: While the case is being verified or answered: the bank states the overdue was not the
+#: borrower's doing (a system outage, a deferral policy), for the file and the enterprise.
+EXPLANATION_STATES = frozenset(
+    {
+        CaseStatus.UNDER_INVESTIGATION,
+        CaseStatus.FINDINGS_RECORDED,
+        CaseStatus.CORRECTION_PROPOSED,
+        CaseStatus.CORRECTION_APPROVED,
+        CaseStatus.CORRECTION_SUBMITTED,
+        CaseStatus.AWAITING_CONFIRMATION,
+        CaseStatus.BUREAU_CONFIRMED,
+    }
+)
+
+
+def do_issue_non_malicious_explanation(
+    case_id: int,
+    *,
+    overdues: list[dict[str, str]],
+    cause: dict[str, str],
+    handling: str = "",
+    actor: Any,
+) -> Letter:
+    """The case's investigator issues a 非恶意逾期情况说明: which overdues, and their cause."""
+    from xiufu.cases.models import Case
+    from xiufu.letters.issuing import issue_for_case
+
+    require(actor, Perm.VIEW_LEDGER)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(_("未找到该案件。"), what="case")
+        if case.investigator_id != getattr(actor, "pk", None):
+            raise InvalidInput(
+                LetterErrorCode.NOT_APPLICABLE,
+                _("只有本案的核查员可以出具非恶意逾期情况说明。"),
+            )
+        if case.status not in EXPLANATION_STATES:
+            raise InvalidInput(
+                LetterErrorCode.NOT_APPLICABLE,
+                _("案件在核查或答复阶段才能出具非恶意逾期情况说明。"),
+                details={"status": case.status},
+            )
+        if not overdues:
+            raise InvalidInput(
+                LetterErrorCode.FIELDS_MISSING,
+                _("请至少列出一笔逾期记录。"),
+                details={"missing": ["overdues"]},
+            )
+        keys = ("kind", "description", "reference_title", "reference_number", "reference_excerpt")
+        full_cause = {key: str(cause.get(key, "") or "") for key in keys}
+        rows = [
+            {
+                key: str(row.get(key, "") or "")
+                for key in ("subject", "due_on", "paid_on", "amount", "shown_as")
+            }
+            for row in overdues
+        ]
+        return issue_for_case(
+            case,
+            "non_malicious_explanation",
+            actor=actor,
+            overdues=rows,
+            cause=full_cause,
+            handling=handling,
+        )

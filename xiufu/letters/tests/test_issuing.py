@@ -11,7 +11,7 @@ from docx import Document
 
 from xiufu.cases import actions
 from xiufu.cases.models import Case
-from xiufu.core.errors import InvalidInput
+from xiufu.core.errors import InvalidInput, PermissionDenied
 from xiufu.evidence.models import LogEntry
 from xiufu.evidence.verify import Outcome, verify_receipt
 from xiufu.letters.models import Letter, LetterSequence, Notification
@@ -211,3 +211,36 @@ def test_a_letter_lacking_data_is_not_issued_and_nothing_is_half_done(drive, set
     assert not Letter.objects.exists()
     assert LogEntry.objects.count() == entries
     assert not LetterSequence.objects.filter(last__gt=0).exists()
+
+
+def test_the_investigator_issues_a_non_malicious_overdue_explanation(drive, clerk):
+    from xiufu.letters.actions import do_issue_non_malicious_explanation
+
+    d = drive()
+    d.to_accepted()
+    d.investigate()
+    overdue = {
+        "subject": "流动资金贷款（业务标识码 B0000000000001-L-000002）",
+        "due_on": "2026年6月30日",
+        "paid_on": "2026年7月2日",
+        "amount": "52,000.00元",
+        "shown_as": "逾期1-30天",
+    }
+    cause = {
+        "kind": "我行系统故障",
+        "description": "2026年6月30日我行核心系统故障，自动扣款未能执行，并非借款人原因。",
+        "reference_title": "核心系统故障事件记录",
+    }
+    with pytest.raises(PermissionDenied):  # the clerk may not see the ledger
+        do_issue_non_malicious_explanation(d.case_id, overdues=[overdue], cause=cause, actor=clerk)
+    with pytest.raises(InvalidInput) as caught:  # the cause is required
+        do_issue_non_malicious_explanation(
+            d.case_id, overdues=[overdue], cause={}, actor=d.cast.investigator
+        )
+    assert caught.value.code == "letter_fields_missing"
+    letter = do_issue_non_malicious_explanation(
+        d.case_id, overdues=[overdue], cause=cause, actor=d.cast.investigator
+    )
+    for text in both(letter):
+        assert "核心系统故障" in text
+        assert "B0000000000001-L-000002" in text
