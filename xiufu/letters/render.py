@@ -5,13 +5,16 @@ Pure Python, no Django. The pipeline is::
     template .docx --check_template--> accepted (a plain .docx with valid Jinja tags)
     template .docx + data --render_docx--> letter .docx      (sandboxed Jinja, autoescape,
                                                                StrictUndefined, QR picture)
-    letter .docx --docx_to_pdf--> letter .pdf                 (fpdf2, A4, Noto CJK SC embedded)
+    letter .docx --docx_to_pdf--> letter .pdf                 (fpdf2, A4, CJK fonts embedded)
 
 The PDF is laid out here, in Python, from the .docx's own XML (no LibreOffice): paragraphs with
 their alignment, indents, spacing and line spacing, runs with size, bold, underline and colour,
 tables on their grid, inline pictures, page breaks and the section's margins. The fonts are Noto
 Serif CJK SC and Noto Sans CJK SC (SIL Open Font License 1.1) from the ``mplfonts`` wheel, a
-locked dependency: ``uv sync`` provides them. Only the glyphs a letter uses are embedded.
+locked dependency: ``uv sync`` provides them. Only the glyphs a letter uses are embedded, taken
+from TrueType cuts of them limited to GB2312 and common symbols (``XiufuSerif``/``XiufuSans``,
+:mod:`xiufu.letters.fonts`, built once and cached on disk) because subsetting those is several
+times quicker; a letter with a character outside them is drawn with the full fonts.
 
 ``template_fields`` / ``unknown_fields`` read the variables a template uses from its Jinja syntax
 tree, as dotted paths (``letter.number``, ``items[].subject``), to check a template against the
@@ -23,7 +26,6 @@ The same input always gives the same bytes (DOCX and PDF), so files can be compa
 from __future__ import annotations
 
 import copy
-import importlib.util
 import io
 import logging
 import math
@@ -50,9 +52,12 @@ from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
+from xiufu.letters import fonts
+
 # fontTools logs a dozen INFO lines per font subset, i.e. per letter.
 if logging.getLogger("fontTools").level == logging.NOTSET:
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "MAX_TEMPLATE_BYTES",
@@ -558,32 +563,48 @@ def render_docx(
 # Fonts
 # --------------------------------------------------------------------------------------------
 
-_FONT_FILES = {"serif": "NotoSerifCJKsc-Regular.otf", "sans": "NotoSansCJKsc-Regular.otf"}
-_font_templates: dict[str, TTFFont] = {}
+_font_templates: dict[Path, TTFFont] = {}
 _font_lock = threading.Lock()
+#: Families whose working font could not be had in this process (drawn with the full font).
+_no_working_font: set[str] = set()
 
 
 def font_path(family: str = "serif") -> Path:
-    """The Noto CJK SC font file (``serif`` or ``sans``) shipped by the mplfonts wheel. The
+    """The full Noto CJK SC font file (``serif`` or ``sans``) shipped by the mplfonts wheel. The
     package is located without importing it (importing it imports matplotlib)."""
-    spec = importlib.util.find_spec("mplfonts")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    if not locations:
-        raise RuntimeError("the mplfonts package (fonts for letters) is missing: run `uv sync`")
-    path = Path(locations[0]) / "fonts" / _FONT_FILES[family]
-    if not path.is_file():
-        raise RuntimeError(f"font file missing: {path}")
-    return path
+    return fonts.source_font(family)
 
 
-def _font_template(family: str) -> TTFFont:
-    """The font's metrics, parsed once per process (about 0.3 s for the 23 MB file)."""
+def _font_files(chars: Iterable[str]) -> dict[str, Path]:
+    """The font file of each family for a document drawing ``chars``: the working TrueType font
+    (:mod:`xiufu.letters.fonts`, quick to subset) unless the document has a character it lacks
+    and the full font has, then the full font (correct, slower)."""
+    points = {ord(char) for char in chars if char >= " "}
+    files: dict[str, Path] = {}
+    for family in fonts.FAMILY_NAMES:
+        files[family] = font_path(family)
+        if family in _no_working_font:
+            continue
+        try:
+            working, covered = fonts.working_font(family), fonts.covered(family)
+        except Exception:  # e.g. an unwritable cache: the full font still draws the letter
+            logger.warning("no working font for %s: using the full font", family, exc_info=True)
+            _no_working_font.add(family)
+            continue
+        missing = points - covered
+        if not missing or not missing & _font_template(files[family]).cw.keys():
+            files[family] = working  # (what neither font has is missing either way)
+    return files
+
+
+def _font_template(path: Path) -> TTFFont:
+    """A font's metrics, parsed once per process (about 0.3 s for the 23 MB file)."""
     with _font_lock:
-        template = _font_templates.get(family)
+        template = _font_templates.get(path)
         if template is None:
-            template = TTFFont(FPDF(), font_path(family), family, "")
+            template = TTFFont(FPDF(), path, path.stem, "")
             template.ttfont.close()
-            _font_templates[family] = template
+            _font_templates[path] = template
         return template
 
 
@@ -592,7 +613,8 @@ def _register_font(pdf: FPDF, family: str) -> None:
     own font file handle and subset (fpdf2 subsets the font object in place on output)."""
     if family in pdf.fonts:
         return
-    template = _font_template(family)
+    files: Mapping[str, Path] = getattr(pdf, "font_files", {})
+    template = _font_template(files.get(family) or font_path(family))
     try:
         font = copy.copy(template)
         font.i = len(pdf.fonts) + 1
@@ -611,7 +633,8 @@ def _register_font(pdf: FPDF, family: str) -> None:
         pdf.add_font(family, fname=str(template.ttffile))
         return
     pdf.fonts[family] = font
-    pdf._set_min_pdf_version("1.6")  # CID-keyed CFF font
+    if template.is_cff:
+        pdf._set_min_pdf_version("1.6")  # CID-keyed CFF font
 
 
 def _release_fonts(pdf: FPDF) -> None:
@@ -1211,9 +1234,10 @@ def _page_setup(body: Any) -> _Setup:
 class _LetterPDF(FPDF):
     """A4 pages with the page number at the bottom centre: — 1 —."""
 
-    def __init__(self, setup: _Setup) -> None:
+    def __init__(self, setup: _Setup, font_files: Mapping[str, Path] | None = None) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
         self.setup = setup
+        self.font_files = dict(font_files or {})
         self.set_auto_page_break(False)
         self.set_margins(setup.left, setup.top, setup.right)
 
@@ -1593,7 +1617,9 @@ FIXED_CREATION_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 def docx_to_pdf(
     docx: bytes, *, title: str = "", metadata: Mapping[str, str] | None = None
 ) -> bytes:
-    """Lay a rendered .docx out as an A4 PDF with the Noto CJK SC fonts embedded (subset).
+    """Lay a rendered .docx out as an A4 PDF with the CJK fonts embedded (subset): the working
+    TrueType fonts (:mod:`xiufu.letters.fonts`), or Noto CJK SC itself for a document with a
+    character they lack.
 
     ``metadata`` may give ``author``, ``subject``, ``keywords`` and ``creation_date`` (ISO 8601;
     without it the date is fixed, so the same document gives the same bytes).
@@ -1602,7 +1628,10 @@ def docx_to_pdf(
     document = Document(io.BytesIO(docx))
     body = document.element.body
     setup = _page_setup(body)
-    pdf = _LetterPDF(setup)
+    # what may be drawn: the text of the body's runs, the page numbers "— 12 —" and the "-" of
+    # non-breaking hyphens (the text of hidden runs too: at worst the full font is used)
+    drawn = {char for t in body.iter(qn("w:t")) for char in (t.text or "")}
+    pdf = _LetterPDF(setup, _font_files(drawn | set("— 0123456789-")))
     try:
         reader = _Reader(document, pdf, setup)
         blocks = reader.blocks(body)
