@@ -3,6 +3,8 @@ year, fixed in the evidence log) and the enterprise's notifications of them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -120,6 +122,12 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """An issued letter is never changed: a correction is a new letter."""
+        if not self._state.adding:
+            raise ValueError(f"letter {self.number} is issued and cannot be changed")
+        super().save(*args, **kwargs)
 
 
 class Notification(models.Model):

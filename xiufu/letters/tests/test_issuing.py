@@ -244,3 +244,13 @@ def test_the_investigator_issues_a_non_malicious_overdue_explanation(drive, cler
     for text in both(letter):
         assert "核心系统故障" in text
         assert "B0000000000001-L-000002" in text
+
+
+def test_an_issued_letter_cannot_be_changed(drive):
+    d = drive()
+    d.to_accepted()
+    letter = Letter.objects.get(case_id=d.case_id)
+    letter.number = "示范银征异受〔2026〕999号"
+    with pytest.raises(ValueError, match="cannot be changed"):
+        letter.save()
+    assert Letter.objects.get(pk=letter.pk).number != "示范银征异受〔2026〕999号"
