@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from xiufu.cases.checklists import checklist_for, pack_of
-from xiufu.cases.choices import Finding, ItemOutcome, ProposalDecision
+from xiufu.cases.choices import Finding, IdentityField, ItemOutcome, ProposalDecision
 from xiufu.cases.models import Case, DisputedItem
 from xiufu.core.errors import InvalidInput
 from xiufu.letters.errors import LetterErrorCode
@@ -50,7 +50,21 @@ def _citation(citation: Any) -> str:
     return f"{instrument}{article}"
 
 
+def _identity_label(item: DisputedItem) -> str:
+    try:
+        return str(IdentityField(item.identity_field).label)
+    except ValueError:
+        return item.identity_field
+
+
+def _record_ref(item: DisputedItem) -> str:
+    """The business id of a record, or for an identity item the field disputed."""
+    return item.business_id or f"企业基本信息·{_identity_label(item)}"
+
+
 def _subject(item: DisputedItem) -> str:
+    if not item.business_id:
+        return f"企业基本信息（{_identity_label(item)}）"
     kind = RECORD_KINDS.get(item.record_kind)
     label = str(kind.label) if kind else item.record_kind
     return f"{label}（业务标识码 {item.business_id}）"
@@ -292,7 +306,7 @@ def _correction_report(case: Case, pack: Any) -> tuple[Context, list[str]]:
         records.append(
             {
                 "subject": _subject(item),
-                "business_id": item.business_id,
+                "business_id": _record_ref(item),
                 "record_type": " / ".join(f"{r.code} {r.label}" for r in record_types)
                 or proposal.get_action_display(),
                 "basis": item.finding_reasons or item.verification_result,
@@ -301,7 +315,7 @@ def _correction_report(case: Case, pack: Any) -> tuple[Context, list[str]]:
         for c in proposal.changes:
             changes.append(
                 {
-                    "record": item.business_id,
+                    "record": _record_ref(item),
                     "field": _field_label(item, c.get("field", "")),
                     "old": "" if c.get("old") is None else str(c.get("old")),
                     "new": "" if c.get("new") is None else str(c.get("new")),
