@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -60,8 +61,10 @@ def letter_receipt(request: HttpRequest, letter_id: int, fmt: str) -> HttpRespon
     found = attempt(
         request, lambda: _found(lambda: selectors.letter_receipt(request.user, letter_id, fmt))
     )
-    if found is None:
-        return redirect(request.META.get("HTTP_REFERER") or "home")
+    if found is None:  # not yet covered by a checkpoint: back to where the person was
+        back = request.headers.get("referer", "")
+        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+        return redirect(back if safe else "home")
     _letter, receipt, sha256 = found
     return receipt_response(receipt, sha256)
 
