@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from xiufu.core.errors import DomainError, NotFound
@@ -82,3 +83,10 @@ def attempt(request: HttpRequest, action: Callable[[], Any], *, success: str = "
     if success:
         messages.success(request, success)
     return result
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseBase:
+    """Back to the page the person came from, if it is on this site; else to ``fallback``."""
+    back = request.headers.get("referer", "")
+    safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
+    return redirect(back if safe else fallback)

@@ -11,14 +11,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from xiufu.cases import selectors
 from xiufu.core.middleware import CONTENT_SECURITY_POLICY
-from xiufu.core.pages import attempt, staff_page
+from xiufu.core.pages import attempt, redirect_back, staff_page
 from xiufu.desk import selectors as desk
 from xiufu.desk.casepage import Bound, case_page
 from xiufu.desk.forms import SearchForm
@@ -109,8 +108,6 @@ def material_receipt(request: HttpRequest, material_id: int) -> HttpResponseBase
     """The evidence receipt of a material, as a download (see docs/evidence.md)."""
     found = attempt(request, lambda: selectors.material_receipt(request.user, material_id))
     if found is None:  # not yet covered by a checkpoint: back to where the person was
-        back = request.headers.get("referer", "")
-        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-        return redirect(back if safe else reverse("desk:queue"))
+        return redirect_back(request, reverse("desk:queue"))
     material, receipt = found
     return receipt_response(receipt, material.sha256)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from xiufu.accounts.permissions import Perm, require
 from xiufu.audit.actions import record_event
 from xiufu.cases.choices import CaseStatus
+from xiufu.cases.uploads import DOCX, PDF
 from xiufu.core.errors import InvalidInput, NotFound
 from xiufu.evidence import ledger
 from xiufu.letters import events, render
@@ -37,8 +38,6 @@ from xiufu.letters.models import (
     TemplateSource,
 )
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
 SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
 #: Largest template a compliance admin may upload.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -281,6 +280,17 @@ def render_letter(
     return docx, pdf
 
 
+def letter_part(kind: str, *, number: str, day: Any, code: str) -> dict[str, str]:
+    """The ``letter`` fields: number, date in Chinese, printed code, verification address."""
+    return {
+        "number": number,
+        "date": render.chinese_date(day),
+        "verification_code": format_code(code),
+        "verify_url": verify_url(),
+        "kind_label": str(LetterKind(kind).label),
+    }
+
+
 def issue_letter(
     case: Any, kind: str, context: dict[str, Any], *, actor: Any, rule_ids: list[str]
 ) -> Letter:
@@ -294,16 +304,7 @@ def issue_letter(
     code = _new_code()
     while Letter.objects.filter(verification_code=code).exists():  # pragma: no cover
         code = _new_code()
-    full = {
-        **context,
-        "letter": {
-            "number": number,
-            "date": render.chinese_date(today),
-            "verification_code": format_code(code),
-            "verify_url": verify_url(),
-            "kind_label": str(LetterKind(kind).label),
-        },
-    }
+    full = {**context, "letter": letter_part(kind, number=number, day=today, code=code)}
     docx, pdf = render_letter(template, full, code=code)
     received = timezone.now()
     entries = ledger.append_many(

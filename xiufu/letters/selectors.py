@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from xiufu.cases.errors import CaseErrorCode
 from xiufu.cases.selectors import cases_visible_to
+from xiufu.cases.uploads import DOCX, PDF
 from xiufu.core.errors import Conflict, NotFound
 from xiufu.evidence import ledger
 from xiufu.evidence.codes import CodeResolution
@@ -48,11 +49,7 @@ def letter_file(actor: Any, letter_id: int, fmt: str) -> tuple[Letter, Any, str,
             read_at=timezone.now()
         )
     field = letter.pdf if fmt == "pdf" else letter.docx
-    media = (
-        "application/pdf"
-        if fmt == "pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
+    media = PDF if fmt == "pdf" else DOCX
     return letter, field.open("rb"), media, f"{letter.number}.{fmt}"
 
 
@@ -63,11 +60,7 @@ def letter_receipt(actor: Any, letter_id: int, fmt: str) -> tuple[Letter, Receip
     letter = letter_for(actor, letter_id)
     entry = letter.pdf_entry if fmt == "pdf" else letter.docx_entry
     size = letter.pdf_size if fmt == "pdf" else letter.docx_size
-    media = (
-        "application/pdf"
-        if fmt == "pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
+    media = PDF if fmt == "pdf" else DOCX
     receipt = ledger.build_receipt(entry, media_type=media, size=size, label=letter.number)
     if receipt is None:
         raise Conflict(

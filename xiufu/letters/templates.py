@@ -49,12 +49,8 @@ def preview(actor: Any, template_id: int, case_number: str) -> bytes:
     if case is None:
         raise NotFound(_("未找到该案件。"), what="case")
     data, _rule_ids = context.build(template.kind, case)
-    data["letter"] = {
-        "number": _("（样稿，未编号）"),
-        "date": actions.render.chinese_date(case.created_at.date()),
-        "verification_code": actions.format_code(PREVIEW_CODE),
-        "verify_url": actions.verify_url(),
-        "kind_label": str(LetterKind(template.kind).label),
-    }
+    data["letter"] = actions.letter_part(
+        template.kind, number=_("（样稿，未编号）"), day=case.created_at.date(), code=PREVIEW_CODE
+    )
     _docx, pdf = actions.render_letter(template, data, code=PREVIEW_CODE)
     return pdf

@@ -10,13 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.core.errors import NotFound
-from xiufu.core.pages import attempt, staff_page
+from xiufu.core.pages import attempt, redirect_back, staff_page
 from xiufu.evidence.responses import receipt_response
 from xiufu.letters import actions, selectors, templates
 from xiufu.letters.forms import PreviewForm, UploadTemplateForm
@@ -62,9 +61,7 @@ def letter_receipt(request: HttpRequest, letter_id: int, fmt: str) -> HttpRespon
         request, lambda: _found(lambda: selectors.letter_receipt(request.user, letter_id, fmt))
     )
     if found is None:  # not yet covered by a checkpoint: back to where the person was
-        back = request.headers.get("referer", "")
-        safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure())
-        return redirect(back if safe else "home")
+        return redirect_back(request, "home")
     _letter, receipt, sha256 = found
     return receipt_response(receipt, sha256)
 
