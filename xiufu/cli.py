@@ -5,11 +5,13 @@ xiufu demo
 xiufu check
 xiufu verify RECEIPT [FILE] [--trusted-key VKEY_OR_PATH …] [--tsa-root PEM_PATH …] [--json]
 xiufu verify --consistency OLD NEW [--trusted-key VKEY_OR_PATH …] [--json]
+xiufu sandbox-bureau [--host H] [--port P] [--store PATH] [--delay SECONDS] [--faults FILE.json]
 xiufu manage <django command> …
 
 ``xiufu verify`` works offline without any configuration: it never sets up (or imports) Django,
 and its exit code is the outcome: 0 valid, 1 tampered, 2 untrusted, 3 malformed (also for usage
-errors and unreadable files).
+errors and unreadable files). ``xiufu sandbox-bureau`` (the stand-in credit bureau, a separate
+service) does not import Django either.
 """
 
 from __future__ import annotations
@@ -92,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_verify_arguments(verify)
 
+    from xiufu.bureau.sandbox import add_arguments as add_sandbox_bureau_arguments
+
+    sandbox_bureau = commands.add_parser(
+        "sandbox-bureau",
+        help="run the sandbox bureau, a stand-in credit reporting system (no Django)",
+        description="沙箱征信系统：接收报文、异步处理、提供反馈与企业信用报告，可注入故障。"
+        " See docs/bureau-protocol.md.",
+    )
+    add_sandbox_bureau_arguments(sandbox_bureau)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -106,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "verify":
         return cmd_verify(args)
+    if args.command == "sandbox-bureau":
+        return cmd_sandbox_bureau(args)
     _setup_django()
     handler = {
         "serve": cmd_serve,
@@ -287,6 +301,13 @@ def _run_verify(args: argparse.Namespace) -> Any:
             return verify_receipt(receipt, stream, trusted_keys=keys, trusted_tsa_roots_pem=roots)
     except OSError as exc:  # opening it: read errors are part of the verdict
         raise _VerifyInputError(f"cannot read file {args.file!r}: {exc.strerror or exc}") from None
+
+
+def cmd_sandbox_bureau(args: argparse.Namespace) -> int:
+    """A separate service: no Django on this path, so that it starts fast."""
+    from xiufu.bureau.sandbox.server import run_from_args
+
+    return run_from_args(args)
 
 
 def _print_accounts(accounts: Sequence[Any]) -> None:
