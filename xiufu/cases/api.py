@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiufu.cases import actions, presenters, selectors
-from xiufu.cases.checklists import checklist_for
+from xiufu.cases.checklists import checklist_for, pack_of
 from xiufu.cases.schemas import (
     AddItemIn,
     AnswerIn,
@@ -28,6 +28,8 @@ from xiufu.cases.schemas import (
     RatingIn,
     ReasonIn,
     RejectIn,
+    ReplyIn,
+    ReplyPreviewOut,
     ReviewIn,
     SubmitCorrectionIn,
     TaskIn,
@@ -37,6 +39,7 @@ from xiufu.core.api import actor
 from xiufu.core.errors import NotFound
 from xiufu.core.schemas import ErrorBody
 from xiufu.evidence.responses import receipt_response
+from xiufu.letters.issuing import preview_pdf
 
 router = Router(tags=["cases"])
 ERRORS = {401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 422: ErrorBody}
@@ -175,12 +178,64 @@ _simple("return", actions.do_return_correction, ReasonIn, "Return to the investi
 _simple("acknowledge", actions.do_acknowledge_submission, doc="Record the bureau's receipt.")
 _simple("bureau-feedback", actions.do_record_bureau_feedback, FeedbackIn, "Record bureau feedback.")
 _simple("rework", actions.do_rework_correction, ReasonIn, "Back to investigation after rejection.")
-_simple("reply", actions.do_issue_reply, doc="Issue the written reply.")
+_simple(
+    "reply",
+    actions.do_issue_reply,
+    ReplyIn,
+    "Issue the written reply; where the pack asks for a preview, with its preview_digest.",
+)
+
+
+@router.get("/cases/{case_id}/reply-preview", response={200: ReplyPreviewOut, **ERRORS})
+def reply_preview(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """The reply's letters as they would be issued now (nothing is written). Issue them with
+    ``POST /cases/{id}/reply`` and this ``digest``; 409 ``letter_preview_stale`` if the case or
+    a template changed since, 422 ``letter_preview_required`` without a digest."""
+    user = actor(request)
+    preview = actions.preview_reply(case_id, actor=user)
+    case = selectors.get_case(user, case_id)
+    presenters.log_case_read(user, case)
+    pack = pack_of(case)
+    return {
+        "version": preview.version,
+        "required": preview.required,
+        "rule_ids": preview.rule_ids,
+        "explanations": [pack.explain(rule_id) for rule_id in preview.rule_ids],
+        "digest": preview.digest,
+        "letters": [
+            {
+                "kind": d.kind,
+                "label": d.label,
+                "pdf_url": f"{request.path}/{d.kind}.pdf",
+                "context": d.context,
+            }
+            for d in preview.drafts
+        ],
+    }
+
+
 _simple("close", actions.do_close_case, doc="Close the case.")
 _simple("withdraw", actions.do_withdraw_case, ReasonIn, "Withdraw the application.")
 _simple("reopen", actions.do_reopen_case, ReasonIn, "Reopen on new evidence.")
 _simple("pause", actions.do_pause_clock, ReasonIn, "Pause the statutory clock.")
 _simple("resume", actions.do_resume_clock, doc="Resume the statutory clock.")
+
+
+@router.get(
+    "/cases/{case_id}/reply-preview/{kind}.pdf",
+    response={200: bytes, **ERRORS},
+    summary="One letter of the reply preview as PDF",
+)
+def reply_preview_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    """The letter marked "预览": not numbered, stored or logged in the evidence log."""
+    user = actor(request)
+    preview = actions.preview_reply(case_id, actor=user)
+    draft = next((d for d in preview.drafts if d.kind == kind), None)
+    if draft is None:
+        raise NotFound(_("本次答复不包含该文书。"), what="letter")
+    pdf = preview_pdf(draft)
+    presenters.log_case_read(user, selectors.get_case(user, case_id))
+    return HttpResponse(pdf, content_type="application/pdf")
 
 
 @router.post("/cases/{case_id}/submit-correction", response={200: CaseOut, **ERRORS})

@@ -42,6 +42,30 @@ class ReasonIn(VersionIn):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class ReplyIn(VersionIn):
+    """The written reply; where the pack asks for a preview, the digest the preview gave."""
+
+    preview_digest: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+
+
+class ReplyLetterOut(Schema):
+    kind: str
+    label: str
+    pdf_url: str
+    context: dict[str, Any]
+
+
+class ReplyPreviewOut(Schema):
+    """The reply's letters as they would be issued now; pass ``digest`` to issue them."""
+
+    version: int
+    required: bool
+    rule_ids: list[str]
+    explanations: list[str]
+    digest: str
+    letters: list[ReplyLetterOut]
+
+
 class AddItemIn(VersionIn):
     item: ItemIn
 

@@ -232,6 +232,14 @@ def _portal(cast: Cast, username: str, business_ids: list[tuple[str, str]], clai
     return Story(cast, case, user)
 
 
+def _reply(story: Story, investigator: User) -> Case:
+    """The written reply as staff give it: preview the letters, then issue what was previewed."""
+    preview = actions.preview_reply(story.id, actor=investigator)
+    return actions.do_issue_reply(
+        story.id, expected_version=story.v, actor=investigator, preview_digest=preview.digest
+    )
+
+
 def _counter(cast: Cast, business_id: str, category: str, claim: str) -> Story:
     kind, record = _record(business_id)
     enterprise = record.enterprise
@@ -551,9 +559,7 @@ def load_demo_cases() -> list[str]:
                 s.id, expected_version=s.v, actor=cast.investigator
             )
         )
-        .then(
-            lambda s: actions.do_issue_reply(s.id, expected_version=s.v, actor=cast.investigator)
-        ),
+        .then(lambda s: _reply(s, cast.investigator)),
         18,
     )
     # closed and rated: 晨光's overdue caused by the bank's outage (PE-01), fully corrected
@@ -569,7 +575,7 @@ def load_demo_cases() -> list[str]:
     _propose_ledger_values(closed)
     closed.approve().submit_correction()
     actions.do_poll_bureau()
-    actions.do_issue_reply(closed.id, expected_version=closed.v, actor=cast.investigator)
+    _reply(closed, cast.investigator)
     actions.do_close_case(closed.id, expected_version=closed.v, actor=cast.clerk)
     actions.do_rate_case(
         closed.id, score=5, comment="一次告知、按时答复，很满意。", actor=closed.applicant
@@ -599,7 +605,7 @@ def load_demo_cases() -> list[str]:
                 s.id, expected_version=s.v, actor=cast.investigator
             )
         )
-        .then(lambda s: actions.do_issue_reply(s.id, expected_version=s.v, actor=cast.investigator))
+        .then(lambda s: _reply(s, cast.investigator))
         .then(lambda s: actions.do_close_case(s.id, expected_version=s.v, actor=cast.clerk))
         .then(
             lambda s: actions.do_reopen_case(

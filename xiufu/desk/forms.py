@@ -63,6 +63,18 @@ class VersionForm(DeskForm):
         return {"expected_version": self.cleaned_data["version"]}
 
 
+class ReplyForm(VersionForm):
+    """Issue the written reply previewed: the digest of what the person saw."""
+
+    preview_digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def action_kwargs(self) -> dict[str, Any]:
+        return {
+            **super().action_kwargs(),
+            "preview_digest": self.cleaned_data["preview_digest"] or None,
+        }
+
+
 class ReasonForm(VersionForm):
     reason = forms.CharField(label=_("理由"), max_length=2000, widget=TEXT)
 

@@ -116,7 +116,7 @@ OPERATIONS: dict[str, Operation] = {
         f.ReasonForm, actions.do_rework_correction, _("已退回重新核查。"), "submission"
     ),
     # reply, closing, clock
-    "issue_reply": _op(f.VersionForm, actions.do_issue_reply, _("书面答复已出具。")),
+    "issue_reply": _op(f.ReplyForm, actions.do_issue_reply, _("书面答复已出具。"), "letters"),
     "close": _op(f.VersionForm, actions.do_close_case, _("案件已办结。")),
     "withdraw": _op(f.ReasonForm, actions.do_withdraw_case, _("申请已撤回。")),
     "reopen": _op(f.ReasonForm, actions.do_reopen_case, _("案件已因新证据重新启动。")),

@@ -15,14 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from xiufu.cases import selectors
+from xiufu.audit.choices import AccessChannel
+from xiufu.cases import actions, presenters, selectors
+from xiufu.cases.checklists import pack_of
 from xiufu.core.middleware import CONTENT_SECURITY_POLICY
 from xiufu.core.pages import attempt, redirect_back, staff_page
 from xiufu.desk import selectors as desk
 from xiufu.desk.casepage import Bound, case_page
-from xiufu.desk.forms import SearchForm
+from xiufu.desk.forms import ReplyForm, SearchForm
 from xiufu.desk.operations import OPERATIONS
 from xiufu.evidence.responses import receipt_response
+from xiufu.letters.issuing import preview_pdf
 
 SEARCH_PAGE_SIZE = 50
 # A material is shown inside the case page (a PDF in a frame): our own pages may frame it.
@@ -111,3 +114,45 @@ def material_receipt(request: HttpRequest, material_id: int) -> HttpResponseBase
         return redirect_back(request, reverse("desk:queue"))
     material, receipt = found
     return receipt_response(receipt, material.sha256)
+
+
+@require_GET
+@staff_page
+def reply_preview(request: HttpRequest, case_id: int) -> HttpResponseBase:
+    """The written reply's letters as they would go out now, and the button that issues exactly
+    these (the form carries the preview's digest: a change since makes the action refuse)."""
+    preview = attempt(request, lambda: actions.preview_reply(case_id, actor=request.user))
+    if preview is None:
+        return redirect(reverse("desk:case", args=[case_id]))
+    case = selectors.get_case(request.user, case_id)
+    presenters.log_case_read(request.user, case, channel=AccessChannel.PAGE)
+    form = ReplyForm(initial={"version": preview.version, "preview_digest": preview.digest})
+    pack = pack_of(case)
+    rules = [pack.explain(rule_id) for rule_id in preview.rule_ids]
+    return render(
+        request,
+        "desk/reply_preview.html",
+        {"case": case, "preview": preview, "form": form, "rules": rules},
+    )
+
+
+@require_GET
+@staff_page
+@xframe_options_sameorigin
+def reply_preview_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResponseBase:
+    """One letter of the reply as a PDF marked "预览": not numbered, stored or logged."""
+    preview = attempt(request, lambda: actions.preview_reply(case_id, actor=request.user))
+    if preview is None:
+        return redirect(reverse("desk:case", args=[case_id]))
+    draft = next((d for d in preview.drafts if d.kind == kind), None)
+    if draft is None:
+        raise Http404
+    pdf = attempt(request, lambda: preview_pdf(draft))
+    if pdf is None:
+        return redirect(reverse("desk:reply_preview", args=[case_id]))
+    case = selectors.get_case(request.user, case_id)
+    presenters.log_case_read(request.user, case, channel=AccessChannel.PAGE)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}-{kind}-preview.pdf"'
+    response["Content-Security-Policy"] = MATERIAL_CSP
+    return response

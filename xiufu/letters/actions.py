@@ -56,6 +56,10 @@ CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 
 
+#: The code printed on previews and samples, which never resolves.
+PREVIEW_CODE = "PREVIEW00000"
+
+
 def format_code(code: str) -> str:
     """XXXX-XXXX-XXXX, as printed."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))

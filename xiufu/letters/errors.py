@@ -11,3 +11,5 @@ class LetterErrorCode(StrEnum):
     TEMPLATE_TOO_LARGE = "letter_template_too_large"
     UNKNOWN_KIND = "unknown_letter_kind"
     NOT_APPLICABLE = "letter_not_applicable"
+    PREVIEW_REQUIRED = "letter_preview_required"
+    PREVIEW_STALE = "letter_preview_stale"

@@ -14,8 +14,6 @@ from xiufu.letters import actions, context
 from xiufu.letters.fields import SCHEMAS, field_labels
 from xiufu.letters.models import LetterKind, LetterTemplate
 
-PREVIEW_CODE = "PREVIEW00000"
-
 
 def overview(actor: Any) -> dict[str, Any]:
     require(actor, Perm.MANAGE_LETTER_TEMPLATES)
@@ -50,7 +48,10 @@ def preview(actor: Any, template_id: int, case_number: str) -> bytes:
         raise NotFound(_("未找到该案件。"), what="case")
     data, _rule_ids = context.build(template.kind, case)
     data["letter"] = actions.letter_part(
-        template.kind, number=_("（样稿，未编号）"), day=case.created_at.date(), code=PREVIEW_CODE
+        template.kind,
+        number=_("（样稿，未编号）"),
+        day=case.created_at.date(),
+        code=actions.PREVIEW_CODE,
     )
-    _docx, pdf = actions.render_letter(template, data, code=PREVIEW_CODE)
+    _docx, pdf = actions.render_letter(template, data, code=actions.PREVIEW_CODE)
     return pdf

@@ -14,6 +14,7 @@ from xiufu.cases.actions.closing import (
     do_rate_case,
     do_reopen_case,
     do_withdraw_case,
+    preview_reply,
 )
 from xiufu.cases.actions.correction import (
     do_acknowledge_submission,
@@ -82,4 +83,5 @@ __all__ = [
     "do_submit_supplement",
     "do_upload_material",
     "do_withdraw_case",
+    "preview_reply",
 ]

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xiufu.cases import workflow
 from xiufu.cases.actions.investigation import non_repair_content
 from xiufu.cases.checklists import pack_of
 from xiufu.cases.choices import Finding, ItemOutcome, ProposalDecision
 from xiufu.cases.clock import start_clock
 from xiufu.cases.errors import CaseErrorCode
+from xiufu.cases.guards import run_guards
 from xiufu.cases.models import Case, NonRepairExplanation, SatisfactionRating
 from xiufu.cases.outcomes import REPLY_OUTCOME, derive_case_outcome
-from xiufu.cases.transitions import Step, run_transition
+from xiufu.cases.transitions import (
+    Step,
+    check_event_allowed,
+    check_role,
+    lock_case,
+    run_transition,
+)
 from xiufu.core.errors import InvalidInput
-from xiufu.letters.issuing import issue_for_case
+from xiufu.letters import issuing
 
 
 def reply_content(case: Case) -> list[dict[str, Any]]:
@@ -38,40 +48,87 @@ def reply_content(case: Case) -> list[dict[str, Any]]:
     return content
 
 
-def do_issue_reply(case_id: int, *, expected_version: int, actor: Any) -> Case:
+def _settle_reply(case: Case, actor: Any) -> list[str]:
+    """The reply's effect on the case before its letters: every item gets its final outcome,
+    marks are cancelled except where the law keeps them, the non-repair explanation is drawn up
+    where an item is not corrected. Returns the kinds of letter the reply consists of."""
+    pack = pack_of(case)
+    for item in case.items.exclude(outcome=ItemOutcome.CORRECTED):
+        # Art. 25: the pack says per finding whether the mark is cancelled or kept.
+        item.outcome = REPLY_OUTCOME[Finding(item.finding)]
+        item.dispute_marked = pack.finding(item.finding).mark == "keep"
+        item.save(update_fields=["outcome", "dispute_marked"])
+    not_corrected = case.items.exclude(outcome=ItemOutcome.CORRECTED)
+    if not_corrected.exists() and not case.non_repair.exists():
+        items, avenues, rule_ids = non_repair_content(case)
+        NonRepairExplanation.objects.create(
+            case=case,
+            items=items,
+            avenues=avenues,
+            rule_ids=sorted(set(rule_ids)),
+            pack_version=case.rule_pack.version,
+            created_by=actor,
+        )
+    case.outcome = derive_case_outcome(case.items.values_list("outcome", flat=True))
+    return ["reply_letter", *(["non_repair_notice"] if not_corrected.exists() else [])]
+
+
+@dataclass(frozen=True)
+class ReplyPreview:
+    """The written reply as it would be issued now: its letters and the digest to issue them."""
+
+    case_id: int
+    version: int
+    drafts: list[issuing.Draft]
+    digest: str
+    required: bool
+    rule_ids: list[str]
+
+
+def preview_reply(case_id: int, *, actor: Any) -> ReplyPreview:
+    """Draft the reply's letters exactly as ``do_issue_reply`` would issue them, without changing
+    anything: the same checks as the event, then the effect inside a transaction rolled back."""
+    transition = workflow.transition_for("issue_reply")
+    with transaction.atomic():
+        case = lock_case(case_id, actor)
+        check_event_allowed(case, transition)
+        check_role(actor, case, transition)
+        run_guards(transition, case, actor=actor, reason="")
+        drafts = [issuing.draft(case, kind) for kind in _settle_reply(case, actor)]
+        rule_ids = issuing.preview_rule_ids(case, [d.kind for d in drafts])
+        preview = ReplyPreview(
+            case_id=case.pk,
+            version=case.version,
+            drafts=drafts,
+            digest=issuing.digest(drafts),
+            required=bool(rule_ids),
+            rule_ids=rule_ids,
+        )
+        transaction.set_rollback(True)
+    return preview
+
+
+def do_issue_reply(
+    case_id: int, *, expected_version: int, actor: Any, preview_digest: str | None = None
+) -> Case:
     """书面答复: every item gets its final outcome, marks are cancelled except where the law keeps
-    them, and the case outcome is derived from the items."""
+    them, the case outcome is derived from the items, and the reply letter (with the non-repair
+    notice where an item is not corrected) is issued. Where the pack asks for a preview,
+    ``preview_digest`` must be the digest of ``preview_reply`` for the case as it stands."""
 
     def effect(case: Case) -> Step:
-        pack = pack_of(case)
-        for item in case.items.exclude(outcome=ItemOutcome.CORRECTED):
-            # Art. 25: the pack says per finding whether the mark is cancelled or kept.
-            item.outcome = REPLY_OUTCOME[Finding(item.finding)]
-            item.dispute_marked = pack.finding(item.finding).mark == "keep"
-            item.save(update_fields=["outcome", "dispute_marked"])
-        not_corrected = case.items.exclude(outcome=ItemOutcome.CORRECTED)
-        if not_corrected.exists() and not case.non_repair.exists():
-            items, avenues, rule_ids = non_repair_content(case)
-            NonRepairExplanation.objects.create(
-                case=case,
-                items=items,
-                avenues=avenues,
-                rule_ids=sorted(set(rule_ids)),
-                pack_version=case.rule_pack.version,
-                created_by=actor,
-            )
-        case.outcome = derive_case_outcome(case.items.values_list("outcome", flat=True))
-        rule_ids = sorted({r for i in case.items.all() for r in i.finding_rule_ids})
-        letters = [issue_for_case(case, "reply_letter", actor=actor)]
-        if not_corrected.exists():
-            letters.append(issue_for_case(case, "non_repair_notice", actor=actor))
+        kinds = _settle_reply(case, actor)
+        drafts = [issuing.draft(case, kind) for kind in kinds]
+        letters = issuing.issue_drafts(case, drafts, actor=actor, previewed=preview_digest)
+        rule_ids = {r for i in case.items.all() for r in i.finding_rule_ids}
+        rule_ids |= set(issuing.preview_rule_ids(case, kinds))
         return Step(
             payload={
                 "outcome": case.outcome,
                 "items": reply_content(case),
                 "letters": [letter.number for letter in letters],
             },
-            rule_ids=rule_ids,
+            rule_ids=sorted(rule_ids),
         )
 
     return run_transition(

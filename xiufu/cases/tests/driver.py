@@ -162,8 +162,13 @@ class Driver:
         )
 
     def reply(self) -> Case:
+        """Preview the reply's letters, as the pack asks, then issue them."""
+        preview = actions.preview_reply(self.case_id, actor=self.cast.investigator)
         return actions.do_issue_reply(
-            self.case_id, expected_version=self.v, actor=self.cast.investigator
+            self.case_id,
+            expected_version=self.v,
+            actor=self.cast.investigator,
+            preview_digest=preview.digest,
         )
 
     def close(self) -> Case:

@@ -123,7 +123,11 @@ def test_correction_path_by_api_alone(apis, overdue_loan):
     case = apis["rep"].post(
         f"/cases/{cid}/bureau-feedback", {"version": case["version"], "accepted": True}
     )
-    case = apis["inv"].post(f"/cases/{cid}/reply", {"version": case["version"]})
+    preview = apis["inv"].get(f"/cases/{cid}/reply-preview")
+    assert [letter["kind"] for letter in preview["letters"]] == ["reply_letter"]
+    case = apis["inv"].post(
+        f"/cases/{cid}/reply", {"version": case["version"], "preview_digest": preview["digest"]}
+    )
     assert case["outcome"] == "corrected"
     case = apis["clerk"].post(f"/cases/{cid}/close", {"version": case["version"]})
     rating = apis["ent"].post(f"/cases/{cid}/rating", {"score": 4, "comment": "清楚"}, status=201)
@@ -146,7 +150,24 @@ def test_non_repair_path_by_api_alone(apis, overdue_loan):
     )
     case = apis["inv"].post(f"/cases/{cid}/complete-investigation", {"version": case["version"]})
     case = apis["inv"].post(f"/cases/{cid}/non-repair-notice", {"version": case["version"]})
-    case = apis["inv"].post(f"/cases/{cid}/reply", {"version": case["version"]})
+    # the pack asks for a preview of the reply's letters before they are issued
+    unseen = apis["inv"].post(f"/cases/{cid}/reply", {"version": case["version"]}, status=422)
+    assert unseen["code"] == "letter_preview_required"
+    preview = apis["inv"].get(f"/cases/{cid}/reply-preview")
+    assert preview["rule_ids"] == ["CD-LET-PREVIEW"]
+    assert [letter["kind"] for letter in preview["letters"]] == [
+        "reply_letter",
+        "non_repair_notice",
+    ]
+    assert preview["letters"][1]["context"]["items"][0]["reasons"] == "还款流水显示确实逾期。"
+    stale = apis["inv"].post(
+        f"/cases/{cid}/reply", {"version": case["version"], "preview_digest": "0" * 64}, status=409
+    )
+    assert stale["code"] == "letter_preview_stale"
+    assert apis["inv"].get(f"/cases/{cid}")["status"] == "non_repair_notice"  # nothing changed
+    case = apis["inv"].post(
+        f"/cases/{cid}/reply", {"version": case["version"], "preview_digest": preview["digest"]}
+    )
     seen = apis["ent"].get(f"/cases/{cid}")
     assert seen["outcome"] == "not_corrected"
     assert seen["non_repair"]["items"][0]["reasons"] == "还款流水显示确实逾期。"

@@ -68,7 +68,7 @@ def test_corrected_path_with_one_supplement(drive, overdue_loan):
     # every event is attributed and carries the pack version
     events = list(CaseEvent.objects.filter(case_id=d.case_id).order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(e.pack_version == "2026.1" for e in events)
+    assert all(e.pack_version == "2026.2" for e in events)
 
 
 def test_finding_records_reported_value_beside_ledger_truth(drive, overdue_loan):

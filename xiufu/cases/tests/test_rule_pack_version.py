@@ -17,7 +17,7 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 def _pack_with_reply_days(days: int) -> str:
     data = shipped_data()
-    data["version"] = "2026.2"
+    data["version"] = "2026.3"
     for rule in data["deadlines"]["rules"]:
         if rule["code"] == "reply":
             rule["length"] = days
@@ -31,9 +31,9 @@ def test_running_case_keeps_its_version_new_cases_take_the_new_one(drive, compli
         do_activate_rule_pack(row.pk, actor=compliance)
         new = drive()
         old_case, new_case = old.to_accepted(), new.to_accepted()
-    assert old_case.rule_pack.version == "2026.1"
-    assert new_case.rule_pack.version == "2026.2"
+    assert old_case.rule_pack.version == "2026.2"
+    assert new_case.rule_pack.version == "2026.3"
     # received 2025-06-02: 20 days → 06-22 (Sunday) → 06-23; 15 days → 06-17
     assert old_case.due_on == dt.date(2025, 6, 23)
     assert new_case.due_on == dt.date(2025, 6, 17)
-    assert old_case.events.get(event="accept").pack_version == "2026.1"
+    assert old_case.events.get(event="accept").pack_version == "2026.2"

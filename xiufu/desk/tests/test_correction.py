@@ -14,6 +14,7 @@ from xiufu.cases.models import BureauSubmission, CorrectionProposal
 from xiufu.cases.tests.driver import Cast, Driver
 from xiufu.desk.tests.conftest import advance
 from xiufu.desk.tests.html import operations_on
+from xiufu.desk.tests.test_reply_preview import digest_on
 
 pytestmark = pytest.mark.django_db
 
@@ -206,7 +207,11 @@ def test_the_bureau_confirms_and_the_case_is_answered_and_closed(case_at, login,
         f"/desk/cases/{d.case_id}/bureau_feedback/", {"version": d.v, "result": "accepted"}
     )
     assert d.case.status == "bureau_confirmed"
-    login(clerk).post(f"/desk/cases/{d.case_id}/issue_reply/", {"version": d.v})
+    preview = login(clerk).get(f"/desk/cases/{d.case_id}/reply/").content.decode()
+    digest = digest_on(preview)
+    login(clerk).post(
+        f"/desk/cases/{d.case_id}/issue_reply/", {"version": d.v, "preview_digest": digest}
+    )
     login(clerk).post(f"/desk/cases/{d.case_id}/close/", {"version": d.v})
     case = d.case
     assert (case.status, case.outcome) == ("closed", "corrected")

@@ -32,6 +32,14 @@ def _press(page, name: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _issue_reply(page) -> None:
+    """The written reply: open its preview, read the letters, then issue exactly those."""
+    page.get_by_role("link", name="出具书面答复", exact=True).first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="异议回复函").count() == 1
+    _press(page, "确认出具")
+
+
 def _file_dispute(page, loan) -> Case:
     page.goto(f"/portal/cases/new/?record=loans-{loan.pk}")
     page.get_by_label("逾期记录有误").first.check()
@@ -121,7 +129,7 @@ def test_a_whole_dispute_from_filing_to_rating(
     assert Case.objects.get(pk=case.pk).status == "bureau_confirmed"
     # the written reply, closing, and the enterprise's rating
     inv.goto(f"/desk/cases/{case.pk}/")
-    _press(inv, "出具书面答复")
+    _issue_reply(inv)
     desk.goto(f"/desk/cases/{case.pk}/")
     _press(desk, "办结")
     ent.goto(f"/portal/cases/{case.pk}/")
@@ -152,7 +160,7 @@ def test_non_repair_path_ends_with_reasons_and_other_avenues(
     _press(inv, "记录核查结论")
     _press(inv, "核查完成")
     _press(inv, "拟定不予修复说明")
-    _press(inv, "出具书面答复")
+    _issue_reply(inv)
     ent = browse(applicant)
     ent.goto(f"/portal/cases/{d.case_id}/")
     body = ent.content()

@@ -254,3 +254,22 @@ def test_an_issued_letter_cannot_be_changed(drive):
     with pytest.raises(ValueError, match="cannot be changed"):
         letter.save()
     assert Letter.objects.get(pk=letter.pk).number != "示范银征异受〔2026〕999号"
+
+
+def test_a_case_on_a_pack_without_the_preview_rule_issues_its_reply_directly(drive, compliance):
+    # the 2026.1 pack has no letters.preview_before_issue: cases started on it keep that
+    from xiufu.rules.actions import do_activate_rule_pack, do_load_rule_pack
+    from xiufu.rules.engine import PACKS_DIR
+
+    text = (PACKS_DIR / "credit_dispute" / "2026.1.yaml").read_text(encoding="utf-8")
+    do_activate_rule_pack(do_load_rule_pack(text=text, actor=compliance).pk, actor=compliance)
+    d = drive()
+    d.to_accepted()
+    d.investigate()
+    d.find_all("no_error")
+    actions.do_draft_non_repair_notice(d.case_id, expected_version=d.v, actor=d.cast.investigator)
+    assert not actions.preview_reply(d.case_id, actor=d.cast.investigator).required
+    case = actions.do_issue_reply(d.case_id, expected_version=d.v, actor=d.cast.investigator)
+    assert (case.rule_pack.version, case.status) == ("2026.1", "reply_issued")
+    kinds = set(Letter.objects.filter(case=case).values_list("kind", flat=True))
+    assert {"reply_letter", "non_repair_notice"} <= kinds

@@ -19,6 +19,7 @@ from xiufu.rules.engine.model import (
     DeadlineRule,
     Finding,
     IntakeGround,
+    LetterPreviewRule,
     Material,
     MaterialRef,
     PauseRule,
@@ -146,6 +147,9 @@ class _Builder:
             ),
             grounds=tuple(self.ground(g) for g in d["intake"]["grounds"]),
             uploads=self.uploads(d["uploads"]),
+            letter_preview=self.letter_preview(
+                (d.get("letters") or {}).get("preview_before_issue")
+            ),
         )
 
     def citation(self, value: dict[str, Any]) -> Citation:
@@ -245,6 +249,13 @@ class _Builder:
     def ground(self, value: dict[str, Any]) -> IntakeGround:
         return IntakeGround(
             **self.base(value), code=value["code"], label=value["label"], text=value["text"]
+        )
+
+    def letter_preview(self, value: dict[str, Any] | None) -> LetterPreviewRule | None:
+        if value is None:
+            return None
+        return LetterPreviewRule(
+            **self.base(value), kinds=tuple(value["kinds"]), text=value["text"]
         )
 
     def uploads(self, value: dict[str, Any]) -> UploadLimits:

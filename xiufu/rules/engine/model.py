@@ -34,6 +34,8 @@ START_EVENTS = {
 COUNTING_METHODS = {"civil_code": "民法典期间计算规则"}
 
 # What a finding does to the dispute mark on the report.
+# The letters whose issuing the workflow can hold for a preview (the written reply's).
+PREVIEWABLE_LETTER_KINDS = ("reply_letter", "non_repair_notice")
 MARK_EFFECTS = {
     "remove_after_correction": "更正生效后撤除异议标注",
     "cancel": "取消异议标注",
@@ -280,6 +282,17 @@ class UploadLimits(Rule):
 
     def allows(self, media_type: str) -> bool:
         return media_type.split(";")[0].strip().lower() in self.media_types
+
+
+@dataclass(frozen=True, kw_only=True)
+class LetterPreviewRule(Rule):
+    """Letters that staff must preview before they are issued."""
+
+    kinds: tuple[str, ...]
+    text: str
+
+    def statement(self) -> str:
+        return self.text
 
 
 def _jsonable(value: Any) -> Any:

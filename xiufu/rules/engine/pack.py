@@ -26,6 +26,7 @@ from xiufu.rules.engine.model import (
     DeadlineRule,
     Finding,
     IntakeGround,
+    LetterPreviewRule,
     Material,
     PauseRule,
     Rule,
@@ -144,6 +145,8 @@ class RulePack:
     supplement: SupplementRule
     grounds: tuple[IntakeGround, ...]
     uploads: UploadLimits
+    # Letters staff must preview before issuing (absent in packs before 2026.2).
+    letter_preview: LetterPreviewRule | None = None
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -151,6 +154,8 @@ class RulePack:
         rules += [*self.materials, *self.applicant_types, *self.counting_rules, *self.deadlines]
         rules += [self.warning, self.pauses, *self.findings, *self.avenues, self.supplement]
         rules += [*self.grounds, self.uploads]
+        if self.letter_preview is not None:
+            rules.append(self.letter_preview)
         object.__setattr__(self, "_rules", {rule.id: rule for rule in rules})
 
     def __str__(self) -> str:
@@ -215,6 +220,11 @@ class RulePack:
 
     def other_avenues(self) -> tuple[Avenue, ...]:
         return self.avenues
+
+    def preview_rule(self, kind: str) -> LetterPreviewRule | None:
+        """The rule that makes staff preview letters of this kind before issuing, if any."""
+        rule = self.letter_preview
+        return rule if rule is not None and kind in rule.kinds else None
 
     def intake_grounds(self) -> tuple[IntakeGround, ...]:
         return self.grounds

@@ -17,6 +17,7 @@ from typing import Any
 from xiufu.rules.engine.model import (
     COUNTING_METHODS,
     MARK_EFFECTS,
+    PREVIEWABLE_LETTER_KINDS,
     START_EVENTS,
     STATUSES,
     UNCONFIRMED,
@@ -353,6 +354,18 @@ UPLOADS = rule(
     text=F(TEXT),
 )
 
+LETTERS = mapping(
+    {
+        "preview_before_issue": F(
+            rule(
+                kinds=F(seq(string(choices=PREVIEWABLE_LETTER_KINDS), min_items=1)),
+                text=F(TEXT),
+            ),
+            required=False,
+        ),
+    }
+)
+
 PACK = mapping(
     {
         "regime": F(string(CODE)),
@@ -369,6 +382,7 @@ PACK = mapping(
         "other_avenues": F(seq(AVENUE)),
         "intake": F(INTAKE),
         "uploads": F(UPLOADS),
+        "letters": F(LETTERS, required=False),
     }
 )
 

@@ -9,7 +9,7 @@ import yaml
 
 from xiufu.rules.engine import PACKS_DIR
 
-SHIPPED_PATH = PACKS_DIR / "credit_dispute" / "2026.1.yaml"
+SHIPPED_PATH = PACKS_DIR / "credit_dispute" / "2026.2.yaml"
 
 
 def shipped_text() -> str:

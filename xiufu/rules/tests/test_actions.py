@@ -37,7 +37,7 @@ def test_load_stores_the_text_and_records_who(compliance):
     # when a compliance admin loads a pack without activating it
     row = do_load_rule_pack(text=shipped_text(), actor=compliance)
     # then it is stored as loaded, attributed, inactive, and audited
-    assert (row.regime, row.version, row.is_active) == ("credit_dispute", "2026.1", False)
+    assert (row.regime, row.version, row.is_active) == ("credit_dispute", "2026.2", False)
     assert row.content == shipped_text()
     assert row.loaded_by == compliance
     assert row.effective_from == dt.date(2013, 3, 15)
@@ -46,7 +46,7 @@ def test_load_stores_the_text_and_records_who(compliance):
     assert event.actor == compliance
     assert event.payload == {
         "regime": "credit_dispute",
-        "version": "2026.1",
+        "version": "2026.2",
         "sha256": row.sha256,
         "source": "uploaded",
     }
@@ -95,24 +95,24 @@ def test_invalid_pack_lists_every_problem(compliance):
 def test_activation_keeps_exactly_one_active_version(compliance):
     # given two versions, the first active
     first = do_load_rule_pack(text=shipped_text(), actor=compliance, activate=True)
-    second = do_load_rule_pack(text=variant(version="2026.2"), actor=compliance)
-    assert _active_versions() == ["2026.1"]
+    second = do_load_rule_pack(text=variant(version="2026.3"), actor=compliance)
+    assert _active_versions() == ["2026.2"]
     # when the second is activated
     do_activate_rule_pack(second.pk, actor=compliance)
     # then it is the only active one, and the switch is audited
-    assert _active_versions() == ["2026.2"]
+    assert _active_versions() == ["2026.3"]
     first.refresh_from_db()
     assert not first.is_active
     event = AuditEvent.objects.filter(type="xiufu.rules.pack_activated").first()
     assert event is not None
     assert event.payload == {
         "regime": "credit_dispute",
-        "version": "2026.2",
-        "previous_version": "2026.1",
+        "version": "2026.3",
+        "previous_version": "2026.2",
     }
     # and rolling back is allowed
     do_activate_rule_pack(first.pk, actor=compliance)
-    assert _active_versions() == ["2026.1"]
+    assert _active_versions() == ["2026.2"]
 
 
 def test_activating_the_active_version_changes_nothing(compliance):
@@ -127,8 +127,8 @@ def test_regimes_are_independent(compliance):
     do_load_rule_pack(
         text=variant(regime="credit_dispute_overlay"), actor=compliance, activate=True
     )
-    assert _active_versions() == ["2026.1"]
-    assert _active_versions("credit_dispute_overlay") == ["2026.1"]
+    assert _active_versions() == ["2026.2"]
+    assert _active_versions("credit_dispute_overlay") == ["2026.2"]
 
 
 def test_a_version_not_yet_in_force_cannot_be_activated(compliance):
@@ -149,6 +149,6 @@ def test_clerk_cannot_activate(compliance, clerk):
 
 def test_the_database_refuses_two_active_versions_of_a_regime(compliance):
     do_load_rule_pack(text=shipped_text(), actor=compliance, activate=True)
-    other = do_load_rule_pack(text=variant(version="2026.2"), actor=compliance)
+    other = do_load_rule_pack(text=variant(version="2026.3"), actor=compliance)
     with pytest.raises(IntegrityError), transaction.atomic():
         RulePackVersion.objects.filter(pk=other.pk).update(is_active=True)

@@ -98,7 +98,7 @@ def test_an_enterprise_user_reads_the_categories_in_plain_language(as_user, appl
     # then it sees the active pack's categories with their descriptions
     assert answer.status == 200
     body = answer.body
-    assert (body["regime"], body["version"]) == ("credit_dispute", "2026.1")
+    assert (body["regime"], body["version"]) == ("credit_dispute", "2026.2")
     assert len(body["categories"]) == 10
     overdue = next(c for c in body["categories"] if c["code"] == "overdue_wrong")
     assert overdue["label"] == "逾期记录有误"
@@ -116,7 +116,7 @@ def test_the_checklist_before_upload(as_user, agent):
     )
     assert answer.status == 200
     body = answer.body
-    assert body["pack_version"] == "2026.1"
+    assert body["pack_version"] == "2026.2"
     codes = [item["code"] for item in body["items"]]
     assert codes == [
         "application_form",
@@ -161,9 +161,9 @@ def test_compliance_admin_loads_and_activates_a_version(as_user, compliance):
     admin = as_user(compliance)
     admin.get("/rule-packs/active")  # the shipped pack is installed
     # when a new version is loaded
-    loaded = admin.post("/rule-packs", {"text": variant(version="2026.2")})
+    loaded = admin.post("/rule-packs", {"text": variant(version="2026.3")})
     assert loaded.status == 201
-    assert (loaded.body["version"], loaded.body["is_active"]) == ("2026.2", False)
+    assert (loaded.body["version"], loaded.body["is_active"]) == ("2026.3", False)
     # and activated
     activated = admin.post(f"/rule-packs/{loaded.body['id']}/activate")
     assert activated.status == 200
@@ -171,10 +171,10 @@ def test_compliance_admin_loads_and_activates_a_version(as_user, compliance):
     # then the list shows one active version, and the portal sees the new one
     listed = admin.get("/rule-packs", {"regime": "credit_dispute"}).body
     assert {(v["version"], v["is_active"]) for v in listed} == {
-        ("2026.1", False),
-        ("2026.2", True),
+        ("2026.2", False),
+        ("2026.3", True),
     }
-    assert admin.get("/rule-packs/active").body["version"] == "2026.2"
+    assert admin.get("/rule-packs/active").body["version"] == "2026.3"
 
 
 def test_load_and_activate_in_one_call(as_user, compliance):

@@ -38,11 +38,11 @@ BASE = ["application_form", "legal_rep_id", "enterprise_certificate"]
 
 @pytest.fixture(scope="module")
 def pack() -> RulePack:
-    return load_shipped("credit_dispute", "2026.1")[0]
+    return load_shipped("credit_dispute", "2026.2")[0]
 
 
 def test_the_shipped_pack_loads(pack):
-    assert (pack.regime, pack.version) == ("credit_dispute", "2026.1")
+    assert (pack.regime, pack.version) == ("credit_dispute", "2026.2")
     assert pack.title == "《征信业管理条例》异议处理规则包"
     assert str(pack.effective_from) == "2013-03-15"
     assert len(pack.sha256) == 64
@@ -169,7 +169,7 @@ def test_base_material_items_carry_their_rule_citation_and_id_types(pack):
 def test_checklist_decision_carries_version_and_rule_ids(pack):
     decision = pack.checklist(["loan_not_ours"], "agent").decision()
     assert isinstance(decision, Decision)
-    assert (decision.pack_regime, decision.pack_version) == ("credit_dispute", "2026.1")
+    assert (decision.pack_regime, decision.pack_version) == ("credit_dispute", "2026.2")
     assert decision.rule_ids[:2] == ("CD-APP-AGENT", "CD-CAT-LOAN-NOT-OURS")
     assert {"CD-MAT-POA", "CD-MAT-AGENT-ID", "CD-MAT-POLICE"} <= set(decision.rule_ids)
     assert "必须提交：" in decision.explanation
@@ -278,7 +278,7 @@ def test_deadline_decision_explains_the_counting(pack):
 
 
 def test_decide_refuses_unknown_rule_ids(pack):
-    assert pack.decide("CD-CAT-OVERDUE").pack_version == "2026.1"
+    assert pack.decide("CD-CAT-OVERDUE").pack_version == "2026.2"
     with pytest.raises(UnknownRule):
         pack.decide("CD-CAT-OVERDUE", "CD-MISSING-1")
 
@@ -294,12 +294,12 @@ def test_sha256_ignores_comments_and_layout_but_not_content():
 
 def test_shipped_registry_matches_file_contents():
     packs = shipped_packs()
-    assert ("credit_dispute", "2026.1") in packs
+    assert ("credit_dispute", "2026.2") in packs
     for (regime, version), path in packs.items():
         pack = load_pack(path.read_text(encoding="utf-8"))
         assert (pack.regime, pack.version) == (regime, version), path
         assert path.is_relative_to(PACKS_DIR)
-    assert shipped_versions("credit_dispute")[0] == "2026.1"
+    assert shipped_versions("credit_dispute")[0] == "2026.2"
     assert shipped_versions("no_such_regime") == []
 
 

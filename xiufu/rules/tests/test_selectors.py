@@ -23,7 +23,7 @@ def test_a_fresh_installation_gets_the_newest_shipped_pack():
     # when the active pack is asked for
     row, pack = selectors.active_pack()
     # then the shipped pack is installed by the system and active
-    assert (row.regime, row.version, row.is_active) == ("credit_dispute", "2026.1", True)
+    assert (row.regime, row.version, row.is_active) == ("credit_dispute", "2026.2", True)
     assert row.loaded_by is None
     assert row.sha256 == pack.sha256
     assert row.content == shipped_text()
@@ -57,11 +57,11 @@ def test_a_running_case_keeps_its_version(compliance):
     started_on, _ = selectors.active_pack()
     # when a new version is loaded and activated
     newer = do_load_rule_pack(
-        text=variant(version="2026.2", title="新版规则包"), actor=compliance, activate=True
+        text=variant(version="2026.3", title="新版规则包"), actor=compliance, activate=True
     )
     # then new cases get the new version and the running case still reads its own
     assert selectors.active_pack()[0].pk == newer.pk
-    assert selectors.pack_version(started_on.pk).version == "2026.1"
+    assert selectors.pack_version(started_on.pk).version == "2026.2"
     assert selectors.pack_version(newer.pk).title == "新版规则包"
 
 
@@ -83,7 +83,7 @@ def test_altered_stored_content_is_detected():
 
 def test_checklist_selector_turns_unknown_codes_into_invalid_input():
     checklist = selectors.checklist(categories=["overdue_wrong"], applicant_type="agent")
-    assert checklist.pack_version == "2026.1"
+    assert checklist.pack_version == "2026.2"
     with pytest.raises(InvalidInput) as exc:
         selectors.checklist(categories=["nonsense"], applicant_type="agent")
     assert exc.value.code == "unknown_category"
