@@ -25,6 +25,7 @@ from xiufu.cases.clock import clock_state, start_clock
 from xiufu.cases.models import Case, CaseEvent, Material
 from xiufu.evidence.keys import pdf_trust_dir
 from xiufu.evidence.samples import make_identity, replace_page_content, sign, text_page
+from xiufu.letters.actions import do_issue_non_malicious_explanation
 from xiufu.records.selectors import RECORD_KINDS
 
 KIND_OF_PREFIX = {"L": "loans", "G": "guarantees", "P": "public_records"}
@@ -575,6 +576,28 @@ def load_demo_cases() -> list[str]:
     _propose_ledger_values(closed)
     closed.approve().submit_correction()
     actions.do_poll_bureau()
+    # the bank states in writing that the overdue was its own outage, not the borrower's doing
+    do_issue_non_malicious_explanation(
+        closed.id,
+        overdues=[
+            {
+                "subject": "固定资产贷款（业务标识码 B0000000000001-L-000001）",
+                "due_on": "2026年6月21日",
+                "paid_on": "2026年6月23日",
+                "amount": "当期应还本息",
+                "shown_as": "2026年6月还款状态记为逾期1期",
+            }
+        ],
+        cause={
+            "kind": "本行系统故障",
+            "description": "2026年6月21日本行核心系统升级，当日批量自动扣款失败；企业账户余额充足，"
+            "6月23日系统恢复后补扣成功，逾期并非借款人原因。",
+            "reference_title": "核心系统故障事件登记",
+            "reference_number": "INC-20260621-01",
+        },
+        handling="已按段更正2026年6月还款状态，并经征信系统确认。",
+        actor=cast.investigator,
+    )
     _reply(closed, cast.investigator)
     actions.do_close_case(closed.id, expected_version=closed.v, actor=cast.clerk)
     actions.do_rate_case(

@@ -1,10 +1,12 @@
-"""The demo's evidence: every material is fixed in the log, a receipt downloaded from the portal
-verifies offline with nothing but the receipt and the file, and the investigator sees the signed,
-the altered and the recycled files for what they are."""
+"""The demo's evidence and letters: every material is fixed in the log, a receipt downloaded from
+the portal verifies offline with nothing but the receipt and the file, the investigator sees the
+signed, the altered and the recycled files for what they are, and the demo's cases carry their
+real letters of every kind, with the content each must have. One demo load serves the module."""
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -12,15 +14,14 @@ import pytest
 
 from xiufu.accounts.models import User
 from xiufu.cases.models import Case, Material
-from xiufu.demo.loader import load_demo
 from xiufu.evidence.models import SignedCheckpoint
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return load_demo()
+def demo(loaded_demo):
+    return loaded_demo
 
 
 def _case_with(original_name: str, claim_contains: str) -> Case:
@@ -132,3 +133,87 @@ def test_the_demo_cases_carry_their_letters(demo, client):
     page = client.get(f"/portal/cases/{letter.case_id}/").content.decode()
     assert letter.number in page
     assert client.get(f"/letters/{letter.pk}.pdf").status_code == 200
+
+
+def _texts(letter) -> list[str]:
+    """The letter's text as its DOCX and as its PDF say it, whitespace and the PDF's page numbers
+    ("—1—", which may fall inside a sentence at a page break) removed."""
+    from xiufu.letters.tests.test_issuing import both
+
+    return [re.sub(r"—\d+—", "", text) for text in both(letter)]
+
+
+def test_every_kind_of_letter_is_rendered_for_the_demo_cases_with_its_key_content(demo):
+    from xiufu.letters.models import Letter, LetterKind
+
+    letters = {kind: Letter.objects.filter(kind=kind).order_by("pk") for kind in LetterKind.values}
+    assert all(letters[kind].exists() for kind in LetterKind.values), "a kind has no demo letter"
+    for letter in Letter.objects.all():
+        assert letter.pdf_size > 0
+        assert letter.docx_size > 0
+        assert letter.pdf_entry_id
+        assert letter.docx_entry_id
+    # the acceptance receipt: the deadline written the Chinese way, and the article it rests on
+    chinese = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$")
+    for receipt in letters["acceptance_receipt"].select_related("case"):
+        received_on, due_on = (receipt.context["case"][k] for k in ("received_on", "due_on"))
+        assert chinese.match(received_on), received_on
+        assert chinese.match(due_on), due_on
+        for text in _texts(receipt):
+            assert f"已于{received_on}收到齐备的申请材料" in text
+            assert f"至迟于{due_on}" in text
+            assert "第二十五条" in text
+            assert "20日" in text
+            assert receipt.number in text
+    # the supplement notice lists what to provide
+    for text in _texts(letters["supplement_notice"].first()):
+        assert "补正" in text
+        assert "一次性" in text
+    # the rejection names its ground and the avenues
+    for text in _texts(letters["rejection_notice"].first()):
+        assert "不予受理" in text
+        assert "人民法院" in text
+    # the non-repair notice: reasons, the regulation cited, and every other avenue with deadlines
+    for letter in letters["non_repair_notice"]:
+        for text in _texts(letter):
+            assert "第二十五条" in text
+            assert "第二十六条" in text
+            assert "向中国人民银行分支机构投诉" in text
+            assert "30日" in text
+            assert "向人民法院提起诉讼" in text
+            assert "添加信息主体声明" in text
+    # the reply letter of the corrected outage case: what changed, old → new
+    corrected = letters["reply_letter"].filter(case__outcome="corrected").first()
+    assert corrected is not None
+    for text in _texts(corrected):
+        assert "已更正" in text
+        assert "B0000000000001-L-000001" in text
+    # the correction report for the bureau, and the bank's non-malicious overdue explanation
+    for text in _texts(letters["correction_report"].first()):
+        assert "更正" in text
+    explanation = letters["non_malicious_explanation"].first()
+    for text in _texts(explanation):
+        assert "INC-20260621-01" in text
+        assert "B0000000000001-L-000001" in text
+        assert "2026年6月21日" in text
+
+
+def test_a_changed_byte_in_a_demo_letter_is_caught_by_verify(demo, client, tmp_path):
+    from xiufu.cli import main as cli
+    from xiufu.letters.models import Letter
+
+    applicant = User.objects.get(username="chenguang-legal")
+    client.force_login(applicant)
+    letter = Letter.objects.get(kind="reply_letter", case__enterprise_id=applicant.enterprise_id)
+    receipt = client.get(f"/letters/{letter.pk}/receipt-pdf.json")
+    assert receipt.status_code == 200
+    (tmp_path / "receipt.json").write_bytes(receipt.content)
+    with letter.pdf.open("rb") as handle:
+        data = bytearray(handle.read())
+    (tmp_path / "letter.pdf").write_bytes(bytes(data))
+    key = client.get("/evidence/key").json()["vkey"]
+    args = ["verify", str(tmp_path / "receipt.json"), str(tmp_path / "letter.pdf")]
+    assert cli([*args, "--trusted-key", key]) == 0
+    data[len(data) // 3] ^= 0x01
+    (tmp_path / "letter.pdf").write_bytes(bytes(data))
+    assert cli([*args, "--trusted-key", key]) == 1
