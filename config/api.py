@@ -9,6 +9,7 @@ from xiufu.calendar.api import router as calendar_router
 from xiufu.cases.api import router as cases_router
 from xiufu.core.api import Utf8JSONRenderer, install_error_handlers
 from xiufu.enterprises.api import router as enterprises_router
+from xiufu.letters.api import router as letters_router
 from xiufu.records.api import router as records_router
 from xiufu.rules.api import router as rules_router
 
@@ -31,3 +32,4 @@ api.add_router("", audit_router)
 api.add_router("", calendar_router)
 api.add_router("", rules_router)
 api.add_router("", cases_router)
+api.add_router("", letters_router)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "xiufu.rules",
     "xiufu.evidence",
     "xiufu.cases",
+    "xiufu.bureau",
     "xiufu.letters",
     "xiufu.portal",
     "xiufu.desk",
@@ -252,7 +253,17 @@ LETTER_SUPPLEMENT_DAYS = env.integer("XIUFU_SUPPLEMENT_DAYS", 15, minimum=1)
 BUREAU_NAME = env.string("XIUFU_BUREAU_NAME", "中国人民银行征信中心")
 
 # The bureau adapter corrections leave through (xiufu/bureau/adapters.py).
-BUREAU_ADAPTER = env.choice("XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess", "manual"))
+BUREAU_ADAPTER = env.choice(
+    "XIUFU_BUREAU_ADAPTER", "inprocess", ("inprocess", "manual", "sandbox", "filedrop")
+)
+# The sandbox bureau (``xiufu sandbox-bureau``; ``xiufu serve`` starts it on this port when the
+# adapter is "sandbox" and the address is local), and the outbox worker's delivery policy.
+BUREAU_SANDBOX_URL = env.string("XIUFU_SANDBOX_BUREAU_URL", "http://127.0.0.1:8766")
+BUREAU_TIMEOUT_SECONDS = env.integer("XIUFU_BUREAU_TIMEOUT_SECONDS", 10, minimum=1)
+BUREAU_MAX_ATTEMPTS = env.integer("XIUFU_BUREAU_MAX_ATTEMPTS", 8, minimum=1)
+BUREAU_RETRY_BASE_SECONDS = env.integer("XIUFU_BUREAU_RETRY_BASE_SECONDS", 2, minimum=0)
+BUREAU_RETRY_CAP_SECONDS = env.integer("XIUFU_BUREAU_RETRY_CAP_SECONDS", 600, minimum=1)
+BUREAU_DROP_DIR = env.path("XIUFU_BUREAU_DROP_DIR", DATA_DIR / "bureau-drop")
 
 API_PAGE_SIZE = env.integer("XIUFU_API_PAGE_SIZE", 50, minimum=1)
 NINJA_PAGINATION_PER_PAGE = API_PAGE_SIZE

@@ -120,6 +120,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_verify(args)
     if args.command == "sandbox-bureau":
         return cmd_sandbox_bureau(args)
+    if args.command in ("serve", "demo"):
+        # The embedded default: corrections go to the sandbox bureau that serve starts alongside.
+        os.environ.setdefault("XIUFU_BUREAU_ADAPTER", "sandbox")
     _setup_django()
     handler = {
         "serve": cmd_serve,
@@ -359,13 +362,38 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from xiufu.core.server import run_gunicorn
     from xiufu.core.ticker import spawn_ticker_process
 
+    bureau = _start_sandbox_bureau()
     ticker = None if args.no_ticker else spawn_ticker_process()
     try:
         run_gunicorn(host=args.host, port=args.port, workers=args.workers)
     finally:
-        if ticker is not None:
-            ticker.terminate()
+        for child in (ticker, bureau):
+            if child is not None:
+                child.terminate()
     return 0
+
+
+def _start_sandbox_bureau() -> Any:
+    """On the embedded default, the sandbox bureau runs beside the web server (its own process
+    and store under the data directory). One already answering on the port is used as it is."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    from xiufu.bureau.sandbox.server import SandboxStartError, spawn_sandbox_bureau
+
+    address = urlsplit(settings.BUREAU_SANDBOX_URL)
+    if settings.BUREAU_ADAPTER != "sandbox" or address.hostname not in ("127.0.0.1", "localhost"):
+        return None
+    store = settings.DATA_DIR / "sandbox-bureau" / "bureau.sqlite3"
+    delay = float(os.environ.get("XIUFU_SANDBOX_BUREAU_DELAY", "2"))
+    try:
+        child = spawn_sandbox_bureau(address.port or 80, store, delay, host=address.hostname)
+    except SandboxStartError as exc:
+        print(f"沙箱征信系统未启动（{exc}）；使用 {settings.BUREAU_SANDBOX_URL} 上已运行的服务。")
+        return None
+    print(f"沙箱征信系统已启动：{settings.BUREAU_SANDBOX_URL}  （数据 {store}）")
+    return child
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ class Perm(StrEnum):
     MANAGE_CALENDAR = "manage_calendar"
     MANAGE_RULE_PACKS = "manage_rule_packs"
     MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
+    SUBMIT_TO_BUREAU = "submit_to_bureau"
 
 
 _READ = {Perm.VIEW_ENTERPRISES, Perm.VIEW_CREDIT_RECORDS, Perm.VIEW_CASES}
@@ -55,7 +56,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         _READ | {Perm.VIEW_LEDGER, Perm.VIEW_FULL_IDENTIFIER, Perm.OPEN_CASE}
     ),
     Role.APPROVER: frozenset(_READ | {Perm.VIEW_LEDGER}),
-    Role.REPORTER: frozenset(_READ),
+    # The reporter sends corrections to the bureau and resends what the outbox had to park.
+    Role.REPORTER: frozenset(_READ | {Perm.SUBMIT_TO_BUREAU}),
     Role.COMPLIANCE_ADMIN: frozenset(
         _READ
         | {

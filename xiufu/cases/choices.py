@@ -113,3 +113,4 @@ class SubmissionStatus(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("已接收")
     CONFIRMED = "confirmed", _("已确认")
     REJECTED = "rejected", _("已退回")
+    PARKED = "parked", _("发送失败，待报送员重发")

@@ -41,6 +41,18 @@ def _poll_bureau() -> object:
     return do_poll_bureau()
 
 
+def _deliver_outbox() -> object:
+    from xiufu.bureau.outbox import deliver_due
+
+    return deliver_due()
+
+
+def _poll_outbox_feedback() -> object:
+    from xiufu.bureau.outbox import poll_feedback
+
+    return poll_feedback()
+
+
 def _publish_checkpoint() -> object:
     from xiufu.evidence.ledger import do_publish_checkpoint
 
@@ -50,6 +62,8 @@ def _publish_checkpoint() -> object:
 JOBS: tuple[Job, ...] = (
     Job("check_clocks", 600, _check_clocks),
     Job("poll_bureau", 15, _poll_bureau),
+    Job("deliver_outbox", 1, _deliver_outbox),
+    Job("poll_outbox_feedback", 2, _poll_outbox_feedback),
     Job("publish_checkpoint", settings.EVIDENCE_CHECKPOINT_SECONDS, _publish_checkpoint),
 )
 

@@ -156,6 +156,13 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         from xiufu.demo.cases import load_demo_cases
 
         cases = load_demo_cases()
+        # A bureau behind the outbox (the sandbox) learns the records as the furnisher's
+        # regular reporting would send them; the worker delivers them in the background.
+        from xiufu.bureau.adapters import adapter
+        from xiufu.bureau.outbox import enqueue_reports
+
+        if adapter().outbox:
+            enqueue_reports()
     # Fix the demo's materials under a signed, timestamped checkpoint now, so that their
     # receipts can be downloaded at once (the log itself is never reset).
     do_publish_checkpoint()

@@ -45,7 +45,7 @@ from xiufu.desk.items import (
     proposal_target,
     proposal_view,
 )
-from xiufu.desk.operations import OPERATIONS, events_of
+from xiufu.desk.operations import OPERATIONS, offered
 from xiufu.desk.selectors import reported_beside_ledger
 from xiufu.records.selectors import RECORD_KINDS
 from xiufu.rules.engine import UnknownRule
@@ -89,6 +89,7 @@ class ItemView:
     comparison: list[CompareRow] | None = None
     comparison_live: bool = False
     has_ledger: bool = False
+    reported: dict[str, Any] = field(default_factory=dict)
     finding_form: f.FindingForm | None = None
     proposals: list[ProposalView] = field(default_factory=list)
 
@@ -115,7 +116,7 @@ def case_page(actor: Any, case_id: int, *, bound: Bound | None = None) -> dict[s
 class _Page:
     def __init__(self, actor: Any, case: Case, events: list[str], bound: Bound | None) -> None:
         self.actor, self.case, self.events, self.bound = actor, case, events, bound
-        self.ops = {key for key in OPERATIONS if set(events_of(key)) & set(events)}
+        self.ops = {key for key in OPERATIONS if offered(key, actor, case, events)}
         self.pack = pack_of(case)
         self.items = list(case.items.all())
         self.checklist = checklist_for(case)
@@ -256,7 +257,7 @@ class _Page:
             view.comparison_live = True
         else:
             return
-        view.has_ledger = bool(ledger)
+        view.has_ledger, view.reported = bool(ledger), reported
         view.comparison = comparison(model, reported, ledger)
 
     def review(self) -> dict[str, Any] | None:
@@ -340,6 +341,13 @@ class _Page:
         subject = item.business_id or item.identity_field
         return proposal_target(item, f"{self._kind_label(item.record_kind)} {subject}")
 
+    def explanation_form(self, items: list[ItemView]) -> f.ExplanationForm | None:
+        """The 非恶意逾期情况说明, a row prefilled from each disputed loan as reported."""
+        rows = [
+            f.overdue_initial(v.item, v.reported) for v in items if v.item.record_kind == "loans"
+        ]
+        return self.form("issue_non_malicious_explanation", f.ExplanationForm, rows=rows)
+
     def submissions(self) -> list[dict[str, Any]]:
         return [
             {
@@ -412,5 +420,6 @@ class _Page:
                 "withdraw": self.form("withdraw", f.ReasonForm),
                 "reopen": self.form("reopen", f.ReasonForm),
                 "pause_clock": self.form("pause_clock", f.ReasonForm),
+                "issue_non_malicious_explanation": self.explanation_form(items),
             },
         }

@@ -8,22 +8,27 @@ with its own message.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from xiufu.accounts.choices import UserKind
 from xiufu.accounts.models import User
 from xiufu.bureau.adapters import ADAPTERS
 from xiufu.cases.choices import CaseStatus, Department, Finding, ProposalAction, ReviewVerdict
+from xiufu.letters.schemas import overdue_row
+from xiufu.records.choices import LoanType, RepaymentStatus
 from xiufu.records.selectors import RECORD_KINDS
 
 Choices = Sequence[tuple[str, str]]
@@ -408,3 +413,190 @@ class ProposalForm(VersionForm):
 
     def action_kwargs(self) -> dict[str, Any]:
         return {**super().action_kwargs(), "proposals": self.proposals()}
+
+
+# -- the 非恶意逾期情况说明: the overdues, picked among the disputed loans, and their cause ------
+
+#: Rows of the form: one per disputed loan (prefilled), and one more to fill in by hand.
+MAX_OVERDUE_ROWS = 5
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# RepaymentStatus "1"–"7": a month the report shows as overdue.
+OVERDUE_CODES = frozenset("1234567")
+CAUSE_OTHER = "other"
+CAUSE_CHOICES = [
+    ("system_outage", _("银行系统故障")),
+    ("debit_failure", _("扣款失败（非借款人原因）")),
+    ("deferral_policy", _("疫情防控政策延期还本付息")),
+    (CAUSE_OTHER, _("其他")),
+]
+# What the letter says ("上述逾期系……所致"): the letter is Chinese whatever the page's language.
+CAUSE_TEXT = {
+    "system_outage": "我行系统故障",
+    "debit_failure": "我行自动扣款失败",
+    "deferral_policy": "疫情防控期间延期还本付息政策",
+}
+_ROW_REQUIRED = {
+    "subject": _("请填写贷款的业务品种和业务标识码。"),
+    "due_on": _("请填写应还款日。"),
+    "paid_on": _("请填写实际还款日。"),
+    "amount": _("请填写应还金额。"),
+    "shown_as": _("请填写信用报告显示的逾期情况。"),
+}
+
+
+def _shown_as(reported: dict[str, Any]) -> str:
+    """What the report shows: its latest overdue month, else the days overdue."""
+    history = reported.get("repayment_history") or []
+    overdue = [m for m in history if isinstance(m, dict) and m.get("status") in OVERDUE_CODES]
+    if overdue:
+        month = str(overdue[-1].get("month", ""))
+        try:
+            first = dt.date.fromisoformat(f"{month}-01")
+            month = f"{first.year}年{first.month}月"
+        except ValueError:
+            pass
+        return f"{month} {RepaymentStatus(overdue[-1]['status']).label}"
+    days = reported.get("overdue_days")
+    return f"逾期{days}天" if days else ""
+
+
+def overdue_initial(item: Any, reported: dict[str, Any]) -> dict[str, Any]:
+    """A row prefilled from a disputed loan as reported: the loan and its business id, the
+    amount overdue and what the report shows (the letter prints them in Chinese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        kind = reported.get("loan_type", "")
+        label = str(LoanType(kind).label) if kind in LoanType.values else "贷款"
+        shown_as = _shown_as(reported)
+    amount = Decimal(str(reported.get("overdue_amount") or 0))
+    return {
+        "subject": f"{label}（业务标识码 {item.business_id}）",
+        "amount": amount or None,
+        "shown_as": shown_as,
+    }
+
+
+class OverdueForm(DeskForm):
+    """One overdue: ticked to go into the letter, with its dates, amount and what the report
+    shows. A row not ticked is left out (and must not carry dates, so nothing typed is lost)."""
+
+    chosen = forms.BooleanField(label=_("列入本说明"), required=False)
+    subject = forms.CharField(
+        label=_("贷款（业务品种和业务标识码）"), max_length=200, required=False
+    )
+    due_on = forms.DateField(label=_("应还款日"), required=False, widget=DATE)
+    paid_on = forms.DateField(label=_("实际还款日"), required=False, widget=DATE)
+    amount = forms.DecimalField(
+        label=_("应还金额（元）"),
+        min_value=Decimal("0.01"),
+        max_digits=18,
+        decimal_places=2,
+        required=False,
+    )
+    shown_as = forms.CharField(
+        label=_("信用报告显示（如 逾期1-30天）"), max_length=100, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("chosen"):
+            if data.get("due_on") or data.get("paid_on"):
+                self.add_error("chosen", _("已填写还款日期：请勾选“列入本说明”，或清空日期。"))
+            return data
+        for name, message in _ROW_REQUIRED.items():
+            if data.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, message)
+        due, paid = data.get("due_on"), data.get("paid_on")
+        if due and paid and paid < due:
+            self.add_error("paid_on", _("实际还款日不能早于应还款日。"))
+        if paid and paid > timezone.localdate():
+            self.add_error("paid_on", _("实际还款日不能晚于今天。"))
+        return data
+
+
+OverdueFormSet = forms.formset_factory(
+    OverdueForm,
+    extra=0,
+    max_num=MAX_OVERDUE_ROWS,
+    absolute_max=MAX_OVERDUE_ROWS,
+    validate_max=True,
+)
+
+
+class ExplanationForm(VersionForm):
+    """The 非恶意逾期情况说明: the overdues (rows prefilled by the page from the disputed loans),
+    their cause and the policy or incident it rests on, and what was done about it.
+
+    The letter changes nothing on the case, so the action takes no version: the form sends none
+    on to it."""
+
+    cause_kind = forms.ChoiceField(
+        label=_("逾期原因类别"),
+        choices=[("", _("请选择")), *CAUSE_CHOICES],
+        error_messages={"required": _("请选择逾期原因类别。")},
+    )
+    cause_other = forms.CharField(
+        label=_("其他原因（类别选“其他”时填写，如 我行短信提醒系统故障）"),
+        max_length=100,
+        required=False,
+    )
+    description = forms.CharField(
+        label=_("情况说明：发生了什么，为何不是借款人的原因"),
+        max_length=3000,
+        widget=TEXT,
+        error_messages={"required": _("请填写逾期原因的情况说明。")},
+    )
+    reference_title = forms.CharField(
+        label=_("政策文件或事件名称"),
+        max_length=200,
+        error_messages={"required": _("请填写所依据的政策文件或事件记录的名称。")},
+    )
+    reference_number = forms.CharField(
+        label=_("文号或事件编号（未经核实的不要填写）"), max_length=100, required=False
+    )
+    reference_excerpt = forms.CharField(
+        label=_("相关规定或事件记录摘录"), max_length=2000, required=False, widget=TEXT
+    )
+    handling = forms.CharField(
+        label=_("处理情况（如 已报送更正及日期）"), max_length=2000, required=False, widget=TEXT
+    )
+
+    def __init__(
+        self, data: Any = None, *args: Any, rows: Iterable[dict[str, Any]] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(data, *args, **kwargs)
+        self.overdues = OverdueFormSet(
+            data,
+            prefix="overdue",
+            initial=[*rows, {}][:MAX_OVERDUE_ROWS],
+        )
+
+    def _chosen(self) -> list[dict[str, Any]]:
+        return [row for row in self.overdues.cleaned_data if row.get("chosen")]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.overdues.is_valid() and not self._chosen():
+            self.add_error(None, _("请至少选择一笔逾期记录：勾选“列入本说明”并填写其日期和金额。"))
+        if data.get("cause_kind") == CAUSE_OTHER and not data.get("cause_other"):
+            self.add_error("cause_other", _("原因类别选“其他”时，请写明具体原因。"))
+        return data
+
+    def is_valid(self) -> bool:
+        return all([super().is_valid(), self.overdues.is_valid()])
+
+    def action_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        kind = data["cause_kind"]
+        return {
+            "overdues": [
+                overdue_row(**{name: row[name] for name in _ROW_REQUIRED}) for row in self._chosen()
+            ],
+            "cause": {
+                "kind": data["cause_other"] if kind == CAUSE_OTHER else CAUSE_TEXT[kind],
+                "description": data["description"],
+                "reference_title": data["reference_title"],
+                "reference_number": data["reference_number"],
+                "reference_excerpt": data["reference_excerpt"],
+            },
+            "handling": data["handling"],
+        }

@@ -2,21 +2,25 @@
 calls — the same ``do_…`` function the API calls.
 
 The key is the last part of the URL (``/desk/cases/<id>/<key>/``) and, except for
-``bureau_feedback`` (which records either of the bureau's two answers), the workflow event.
+``bureau_feedback`` (which records either of the bureau's two answers), the workflow event. An
+operation that is no workflow event (issuing a 非恶意逾期情况说明) says itself to whom it is
+offered (``available``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.audit.choices import AccessChannel
 from xiufu.cases import actions
 from xiufu.desk import forms as f
+from xiufu.letters import actions as letters
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class Operation:
     extra: dict[str, Any] = field(default_factory=dict)
     # The workflow events this operation may trigger (the key itself when empty).
     events: tuple[str, ...] = ()
+    # For an operation that is no workflow event: whether (actor, case) may use it now.
+    available: Callable[[Any, Any], bool] | None = None
 
     def run(self, case_id: int, form: f.VersionForm, actor: Any) -> Any:
         return self.do(case_id, actor=actor, **form.action_kwargs(), **self.extra)
@@ -43,6 +49,16 @@ def _op(
     **kwargs: Any,
 ) -> Operation:
     return Operation(form, do, success, f"#{anchor}" if anchor else "", **kwargs)
+
+
+def _may_explain(actor: Any, case: Any) -> bool:
+    """The case's investigator, while the case is verified or answered (the action's own test)."""
+    return (
+        case.investigator_id is not None
+        and case.investigator_id == getattr(actor, "pk", None)
+        and case.status in letters.EXPLANATION_STATES
+        and has_perm(actor, Perm.VIEW_LEDGER)
+    )
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -117,6 +133,13 @@ OPERATIONS: dict[str, Operation] = {
     ),
     # reply, closing, clock
     "issue_reply": _op(f.ReplyForm, actions.do_issue_reply, _("书面答复已出具。"), "letters"),
+    "issue_non_malicious_explanation": _op(
+        f.ExplanationForm,
+        letters.do_issue_non_malicious_explanation,
+        _("非恶意逾期情况说明已出具。"),
+        "letters",
+        available=_may_explain,
+    ),
     "close": _op(f.VersionForm, actions.do_close_case, _("案件已办结。")),
     "withdraw": _op(f.ReasonForm, actions.do_withdraw_case, _("申请已撤回。")),
     "reopen": _op(f.ReasonForm, actions.do_reopen_case, _("案件已因新证据重新启动。")),
@@ -127,3 +150,12 @@ OPERATIONS: dict[str, Operation] = {
 
 def events_of(key: str) -> tuple[str, ...]:
     return OPERATIONS[key].events or (key,)
+
+
+def offered(key: str, actor: Any, case: Any, events: Iterable[str]) -> bool:
+    """Whether the case page offers this operation to this person now: one of its workflow
+    events is allowed (``events``, from ``events_for_actor``), or it says it is available."""
+    op = OPERATIONS[key]
+    if op.available is not None:
+        return op.available(actor, case)
+    return bool(set(events_of(key)) & set(events))

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from xiufu.bureau import outbox as outbox_writer
 from xiufu.bureau.adapters import adapter, message_for
 from xiufu.cases.choices import (
     Finding,
@@ -178,13 +179,43 @@ def do_submit_correction(
     case_id: int, *, expected_version: int, actor: Any, adapter_code: str | None = None
 ) -> BureauSubmission:
     """Send the approved corrections to the bureau through the configured adapter (or the one
-    named): an adapter that acknowledges at once moves the case on to await confirmation."""
+    named). An outbox adapter (the sandbox, file drop) gets the messages written to the outbox in
+    this transaction; the worker delivers them and the case awaits confirmation once they have
+    all arrived. A direct adapter that acknowledges at once moves the case on straight away."""
     created: list[BureauSubmission] = []
 
     def effect(case: Case) -> Step:
-        approved = CorrectionProposal.objects.filter(
-            item__case=case, decision=ProposalDecision.APPROVED
-        ).select_related("item")
+        approved = list(
+            CorrectionProposal.objects.filter(
+                item__case=case, decision=ProposalDecision.APPROVED
+            ).select_related("item", "item__case__enterprise")
+        )
+        bureau = adapter(adapter_code)
+        if bureau.outbox:
+            submission = BureauSubmission.objects.create(
+                case=case,
+                adapter=bureau.code,
+                messages=[],
+                status=SubmissionStatus.SUBMITTED,
+                submitted_by=actor,
+            )
+            outbox = [
+                outbox_writer.enqueue_correction(p, submission=submission, adapter_code=bureau.code)
+                for p in approved
+            ]
+            submission.messages = [m.payload for m in outbox]
+            submission.reference = ",".join(str(m.message_id) for m in outbox)[:100]
+            submission.save(update_fields=["messages", "reference"])
+            created.append(submission)
+            letter = issue_for_case(case, "correction_report", actor=actor)
+            return Step(
+                payload={
+                    "letter": letter.number,
+                    "submission": submission.pk,
+                    "adapter": bureau.code,
+                    "messages": [m.payload for m in outbox],
+                }
+            )
         messages = [
             message_for(
                 record_kind=p.item.record_kind,
@@ -194,7 +225,6 @@ def do_submit_correction(
             )
             for p in approved
         ]
-        bureau = adapter(adapter_code)
         receipt = bureau.submit(messages)
         submission = BureauSubmission.objects.create(
             case=case,
@@ -341,7 +371,10 @@ def do_poll_bureau() -> list[str]:
         submission = case.submissions.first()
         if submission is None:
             continue
-        feedback = adapter(submission.adapter).poll(submission.reference)
+        bureau = adapter(submission.adapter)
+        if bureau.outbox:
+            continue  # the outbox's feedback poll settles these (xiufu/bureau/outbox.py)
+        feedback = bureau.poll(submission.reference)
         if feedback is None:
             continue
         do_record_bureau_feedback(

@@ -43,10 +43,16 @@ def test_the_ticker_runs_the_due_jobs(drive):
     last_run: dict[str, float] = {}
     run_due_jobs(last_run, now=1000.0)
     assert d.case.status == "bureau_confirmed"
-    assert set(last_run) == {"check_clocks", "poll_bureau", "publish_checkpoint"}
+    assert set(last_run) == {
+        "check_clocks",
+        "poll_bureau",
+        "deliver_outbox",
+        "poll_outbox_feedback",
+        "publish_checkpoint",
+    }
     # the materials uploaded on the way are covered by the checkpoint the ticker published
     assert SignedCheckpoint.objects.get().size == LogEntry.objects.count() > 0
-    run_due_jobs(last_run, now=1001.0)  # not due again yet: nothing runs
+    run_due_jobs(last_run, now=1000.5)  # not due again yet: nothing runs
     assert set(last_run.values()) == {1000.0}
 
 

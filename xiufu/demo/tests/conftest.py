@@ -10,6 +10,8 @@ the demo themselves.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.core.management import call_command
 
@@ -17,7 +19,7 @@ from xiufu.demo.loader import DemoSummary, load_demo
 
 
 @pytest.fixture(scope="module")
-def loaded_demo(django_db_setup, django_db_blocker) -> DemoSummary:
+def loaded_demo(django_db_setup, django_db_blocker) -> Iterator[DemoSummary]:
     with django_db_blocker.unblock():
         summary = load_demo()
     yield summary

@@ -204,7 +204,9 @@ def test_a_changed_byte_in_a_demo_letter_is_caught_by_verify(demo, client, tmp_p
 
     applicant = User.objects.get(username="chenguang-legal")
     client.force_login(applicant)
-    letter = Letter.objects.get(kind="reply_letter", case__enterprise_id=applicant.enterprise_id)
+    enterprise_id = applicant.enterprise_id
+    assert enterprise_id is not None
+    letter = Letter.objects.get(kind="reply_letter", case__enterprise_id=enterprise_id)
     receipt = client.get(f"/letters/{letter.pk}/receipt-pdf.json")
     assert receipt.status_code == 200
     (tmp_path / "receipt.json").write_bytes(receipt.content)

@@ -8,7 +8,7 @@ from xiufu import factories as f
 from xiufu.accounts.choices import Role
 from xiufu.audit.models import CreditDataAccess
 from xiufu.cases import selectors
-from xiufu.desk.operations import OPERATIONS, events_of
+from xiufu.desk.operations import OPERATIONS, events_of, offered
 from xiufu.desk.tests.conftest import STAGES
 from xiufu.desk.tests.html import main_of, operations_on
 
@@ -20,7 +20,7 @@ NOT_ON_THE_DESK = {"edit_draft"}
 
 def _expected(user, case) -> set[str]:
     events = set(selectors.events_for_actor(user, case))
-    ops = {key for key in OPERATIONS if set(events_of(key)) & events}
+    ops = {key for key in OPERATIONS if offered(key, user, case, events)}
     if not case.tasks.filter(status="open").exists():
         ops.discard("answer_coordination_task")  # one answer form per open task
     return ops

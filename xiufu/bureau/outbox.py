@@ -1,0 +1,397 @@
+"""The transactional outbox and its worker.
+
+* ``enqueue_*`` write messages in the caller's transaction (the case action's): either the action
+  and its messages are both committed, or neither.
+* ``deliver_due`` (the worker; the ticker runs it every second, ``xiufu bureau deliver`` runs it in
+  a loop) claims due messages one at a time with a lease, sends each with its idempotency key, and
+  records the outcome. A failure worth retrying is retried with exponential back-off and jitter;
+  after ``XIUFU_BUREAU_MAX_ATTEMPTS`` failures, or at once when the bureau refuses the message as
+  malformed, the message is parked and its submission flagged for the reporter, who may retry it
+  by hand (``do_retry_parked``). A worker killed mid-delivery leaves its lease to expire; the next
+  attempt resends the same message id, which the bureau answers as a duplicate: applied once.
+* ``poll_feedback`` reads the bureau's feedback from a stored cursor. Feedback is matched by
+  message id, so duplicates and any order are harmless. When every message of a submission is
+  accepted, each record is read back from the bureau and compared with what was sent before the
+  case moves on; a rejection (or a read-back that differs) returns the case to the reporter with
+  the bureau's reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from xiufu.bureau.adapters import BureauAdapter, FeedbackEvent, adapter
+from xiufu.bureau.messages import new_message, wire_value
+from xiufu.bureau.models import FeedbackCursor, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger("xiufu.bureau")
+
+# Our record kinds (xiufu.records.selectors.RECORD_KINDS, plus identity items) → the protocol's.
+PROTOCOL_KINDS = {
+    "loans": "loan",
+    "guarantees": "guarantee",
+    "public_records": "public_record",
+    "identity": "basic_info",
+}
+OPERATION_FOR_ACTION = {"correct": "segment_correct", "delete": "record_delete"}
+FINAL = (OutboxStatus.ACCEPTED, OutboxStatus.REJECTED)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _enqueue(message: dict[str, Any], *, adapter_code: str, case: Any, submission: Any) -> Any:
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("the outbox is written in the action's")
+    return OutboxMessage.objects.create(
+        message_id=message["message_id"],
+        case=case,
+        submission=submission,
+        adapter=adapter_code,
+        operation=message["operation"],
+        record_kind=message["record_kind"],
+        record_type=message["record_type"],
+        business_id=message["business_id"],
+        payload=message,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _typed(record_kind: str, name: str, value: Any) -> Any:
+    """A value as the record's model field types it (so money leaves as "1234.00", never as a
+    float), then in its wire form."""
+    from xiufu.records.selectors import RECORD_KINDS
+
+    kind = RECORD_KINDS.get(record_kind)
+    if kind is None or value is None:
+        return wire_value(value)
+    try:
+        model_field = kind.reported._meta.get_field(name)
+    except Exception:
+        return wire_value(value)
+    if isinstance(value, float):
+        value = Decimal(str(value))
+    return wire_value(model_field.to_python(value))
+
+
+def enqueue_correction(proposal: Any, *, submission: Any, adapter_code: str) -> OutboxMessage:
+    """The message for one approved correction proposal (412 segment correction, 414 whole-record
+    deletion, 310 basic information), in the submission's transaction."""
+    item = proposal.item
+    case = item.case
+    enterprise = case.enterprise
+    kind = "identity" if not item.business_id else item.record_kind
+    message = new_message(
+        furnisher=settings.FURNISHER_CODE,
+        operation=OPERATION_FOR_ACTION[proposal.action],
+        record_kind=PROTOCOL_KINDS[kind],
+        business_id=item.business_id or enterprise.uscc,
+        uscc=enterprise.uscc,
+        enterprise_name=enterprise.name,
+        changes=[
+            (c["field"], _typed(kind, c["field"], c.get("old")), _typed(kind, c["field"], c["new"]))
+            for c in proposal.changes
+        ]
+        if proposal.action == "correct"
+        else None,
+        case_reference=case.number,
+    )
+    return _enqueue(message, adapter_code=adapter_code, case=case, submission=submission)
+
+
+def record_fields(record: Any) -> dict[str, Any]:
+    """A reported record as the bureau would hold it: every field but keys, in wire form."""
+    return {
+        f.name: wire_value(getattr(record, f.attname))
+        for f in record._meta.concrete_fields
+        if f.name not in ("id", "enterprise")
+    }
+
+
+def enqueue_reports(*, adapter_code: str | None = None) -> int:
+    """The furnisher's regular reporting of every record it holds (410/440/… and basic
+    information), so that a new bureau (the sandbox on a fresh machine) holds what the reports
+    show. Returns the number of messages written."""
+    from xiufu.enterprises.models import Enterprise
+    from xiufu.records.selectors import RECORD_KINDS
+
+    code = adapter_code or settings.BUREAU_ADAPTER
+    count = 0
+    with transaction.atomic():
+        for enterprise in Enterprise.objects.order_by("pk"):
+            message = new_message(
+                furnisher=settings.FURNISHER_CODE,
+                operation="report",
+                record_kind="basic_info",
+                business_id=enterprise.uscc,
+                uscc=enterprise.uscc,
+                enterprise_name=enterprise.name,
+                record={"name": enterprise.name, "uscc": enterprise.uscc},
+            )
+            _enqueue(message, adapter_code=code, case=None, submission=None)
+            count += 1
+        for kind_code, kind in RECORD_KINDS.items():
+            records = kind.reported.objects.select_related("enterprise").order_by("pk")
+            for record in records:
+                message = new_message(
+                    furnisher=settings.FURNISHER_CODE,
+                    operation="report",
+                    record_kind=PROTOCOL_KINDS[kind_code],
+                    business_id=record.business_id,
+                    uscc=record.enterprise.uscc,
+                    enterprise_name=record.enterprise.name,
+                    record=record_fields(record),
+                )
+                _enqueue(message, adapter_code=code, case=None, submission=None)
+                count += 1
+    return count
+
+
+# --- delivering ----------------------------------------------------------------------------------
+
+
+def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
+    """Exponential back-off with "equal jitter": half the capped delay, plus a random part up to
+    the other half, so that many messages failing together do not retry in step."""
+    capped = min(
+        settings.BUREAU_RETRY_CAP_SECONDS, settings.BUREAU_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+    )
+    return capped / 2 + (rng or random).uniform(0, capped / 2)
+
+
+@dataclass
+class DeliveryRun:
+    delivered: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    parked: list[int] = field(default_factory=list)
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=2 * settings.BUREAU_TIMEOUT_SECONDS + 5)
+
+
+def _claim(pk: int, claimed_until: dt.datetime | None, now: dt.datetime) -> bool:
+    """Take one message for this worker; False if another worker took it first."""
+    won = OutboxMessage.objects.filter(
+        pk=pk, status=OutboxStatus.PENDING, claimed_until=claimed_until
+    ).update(claimed_until=now + _lease())
+    return won == 1
+
+
+def deliver_due(*, limit: int = 100, only: str | None = None) -> DeliveryRun:
+    """Deliver every message that is due, each at most once per run (the worker's step)."""
+    run = DeliveryRun()
+    now = timezone.now()
+    due = (
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .order_by("id")
+    )
+    if only:
+        due = due.filter(adapter=only)
+    adapters: dict[str, BureauAdapter] = {}
+    for pk, claimed_until, code in due.values_list("pk", "claimed_until", "adapter")[:limit]:
+        if not _claim(pk, claimed_until, now):
+            continue
+        bureau = adapters.setdefault(code, adapter(code))
+        message = OutboxMessage.objects.get(pk=pk)
+        result = bureau.deliver(message.payload)
+        _record_attempt(pk, result, run)
+    _acknowledge_delivered(run.delivered)
+    return run
+
+
+def _record_attempt(pk: int, result: Any, run: DeliveryRun) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=pk)
+        message.attempts += 1
+        message.claimed_until = None
+        if result.delivered:
+            if message.status == OutboxStatus.PENDING:
+                message.status = OutboxStatus.DELIVERED
+            message.receipt = result.receipt[:100]
+            message.delivered_at = message.delivered_at or now
+            message.last_error = ""
+            run.delivered.append(pk)
+        elif result.retry and message.attempts < settings.BUREAU_MAX_ATTEMPTS:
+            message.next_attempt_at = now + dt.timedelta(seconds=backoff_seconds(message.attempts))
+            message.last_error = result.error
+            run.retried.append(pk)
+        else:
+            message.status = OutboxStatus.PARKED
+            message.last_error = result.error
+            run.parked.append(pk)
+            _flag_parked(message)
+        message.save()
+    if pk in run.retried or pk in run.parked:
+        logger.warning(
+            "bureau delivery failed",
+            extra={"message_id": str(message.message_id), "attempts": message.attempts},
+        )
+
+
+def _flag_parked(message: OutboxMessage) -> None:
+    from xiufu.audit.actions import record_event
+    from xiufu.bureau import events
+    from xiufu.cases.choices import SubmissionStatus
+
+    submission = message.submission
+    if submission is not None:
+        submission.status = SubmissionStatus.PARKED
+        submission.bureau_reason = message.last_error[:2000]
+        submission.save(update_fields=["status", "bureau_reason"])
+    record_event(
+        events.MESSAGE_PARKED,
+        actor=None,
+        target=message,
+        payload={
+            "message_id": str(message.message_id),
+            "case": message.case.number if message.case is not None else "",
+            "attempts": message.attempts,
+            "error": message.last_error[:300],
+        },
+    )
+
+
+def _acknowledge_delivered(pks: list[int]) -> None:
+    """A submission whose messages have all reached the bureau now awaits its confirmation."""
+    from xiufu.cases.actions import do_acknowledge_submission
+    from xiufu.cases.choices import CaseStatus
+
+    cases = (
+        OutboxMessage.objects.filter(pk__in=pks, case__status=CaseStatus.CORRECTION_SUBMITTED)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    for case_id in cases:
+        pending = OutboxMessage.objects.filter(
+            case_id=case_id, submission__isnull=False, status=OutboxStatus.PENDING
+        )
+        if not pending.exists():
+            do_acknowledge_submission(case_id, actor=None)
+
+
+def do_retry_parked(submission_id: int, *, actor: Any) -> int:
+    """The reporter sends a parked submission's messages again (same ids: never applied twice)."""
+    from xiufu.accounts.permissions import Perm, require
+    from xiufu.audit.actions import record_event
+    from xiufu.bureau import events
+    from xiufu.cases.choices import SubmissionStatus
+    from xiufu.cases.models import BureauSubmission
+    from xiufu.core.errors import Conflict, NotFound
+
+    require(actor, Perm.SUBMIT_TO_BUREAU)
+    with transaction.atomic():
+        submission = BureauSubmission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None:
+            raise NotFound("未找到该报送记录。", what="submission")
+        if submission.status != SubmissionStatus.PARKED:
+            raise Conflict("submission_not_parked", "该报送没有发送失败的报文，无需重发。")
+        count = OutboxMessage.objects.filter(
+            submission=submission, status=OutboxStatus.PARKED
+        ).update(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_until=None,
+        )
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.save(update_fields=["status"])
+        record_event(
+            events.MESSAGES_RETRIED,
+            actor=actor,
+            target=submission,
+            payload={"submission": submission.pk, "messages": count},
+        )
+    return count
+
+
+# --- feedback ------------------------------------------------------------------------------------
+
+
+def poll_feedback(adapter_code: str | None = None) -> list[str]:
+    """Read new feedback and settle the submissions it completes; returns their case numbers."""
+    code = adapter_code or settings.BUREAU_ADAPTER
+    bureau = adapter(code)
+    if not bureau.outbox:
+        return []
+    cursor, _created = FeedbackCursor.objects.get_or_create(adapter=code)
+    events, after = bureau.feedback(cursor.after)
+    touched = {pk for event in events if (pk := _apply_feedback(event)) is not None}
+    if after != cursor.after:
+        FeedbackCursor.objects.filter(pk=cursor.pk).update(after=after)
+    return [number for pk in sorted(touched) if (number := _settle(pk, bureau))]
+
+
+def _apply_feedback(event: FeedbackEvent) -> int | None:
+    """Record one feedback event on its message (once); returns the submission to settle."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update().filter(message_id=event.message_id).first()
+        )
+        if message is None or message.status in FINAL:
+            return message.submission_id if message else None  # not ours, or a duplicate
+        message.status = OutboxStatus.ACCEPTED if event.accepted else OutboxStatus.REJECTED
+        message.error_code = event.error_code[:40]
+        message.error_message = event.error_message
+        message.feedback_at = timezone.now()
+        message.delivered_at = message.delivered_at or message.feedback_at
+        message.claimed_until = None
+        message.save()
+        return message.submission_id
+
+
+def _settle(submission_id: int, bureau: BureauAdapter) -> str:
+    """Confirm or return the case once every message of its submission has its feedback."""
+    from xiufu.cases.actions import do_acknowledge_submission, do_record_bureau_feedback
+    from xiufu.cases.choices import CaseStatus
+    from xiufu.cases.models import BureauSubmission
+
+    submission = BureauSubmission.objects.select_related("case").get(pk=submission_id)
+    case = submission.case
+    messages = list(OutboxMessage.objects.filter(submission=submission).order_by("id"))
+    if case.status not in (CaseStatus.CORRECTION_SUBMITTED, CaseStatus.AWAITING_CONFIRMATION):
+        return ""
+    rejected = [m for m in messages if m.status == OutboxStatus.REJECTED]
+    if not rejected and any(m.status != OutboxStatus.ACCEPTED for m in messages):
+        return ""  # still waiting for some feedback
+    reason = "；".join(f"{m.business_id}：{m.error_code} {m.error_message}" for m in rejected)
+    if not rejected:
+        differences = [d for m in messages if (d := read_back_difference(bureau, m))]
+        reason = "；".join(differences)
+    if case.status == CaseStatus.CORRECTION_SUBMITTED:
+        do_acknowledge_submission(case.pk, actor=None)
+    do_record_bureau_feedback(case.pk, accepted=not reason, reason=reason, actor=None)
+    return str(case.number)
+
+
+def read_back_difference(bureau: BureauAdapter, message: OutboxMessage) -> str:
+    """'' when the bureau's record shows what the message asked for; else what differs."""
+    payload = message.payload
+    held = bureau.read_record(payload["record_kind"], payload["business_id"])
+    if payload["operation"] == "record_delete":
+        if held is None or held.get("deleted"):
+            return ""
+        return f"{message.business_id}：回读核对发现记录仍在报告中展示"
+    if held is None:
+        return f"{message.business_id}：回读核对时征信系统未返回该记录"
+    fields = held.get("fields", {})
+    wrong = [
+        change["field"]
+        for change in payload.get("changes", [])
+        if fields.get(change["field"]) != change["new"]
+    ]
+    if wrong:
+        return f"{message.business_id}：回读核对发现字段与更正不一致（{'、'.join(wrong)}）"
+    return ""

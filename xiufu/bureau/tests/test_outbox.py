@@ -1,0 +1,268 @@
+"""The outbox against a real sandbox bureau over HTTP: corrections leave in the case action's
+transaction, are delivered exactly once whatever fails on the way, and the case follows the
+bureau's feedback (confirmed only after the record reads back with the new values)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import requests
+
+from xiufu.bureau import outbox
+from xiufu.bureau.models import FeedbackCursor, OutboxMessage, OutboxStatus
+from xiufu.bureau.sandbox.faults import Faults
+from xiufu.bureau.sandbox.server import start_in_thread
+from xiufu.cases import actions
+from xiufu.cases.choices import SubmissionStatus
+from xiufu.core.errors import PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bureau(tmp_path, settings):
+    running = start_in_thread(store_path=tmp_path / "bureau.sqlite3", delay=0)
+    settings.BUREAU_ADAPTER = "sandbox"
+    settings.BUREAU_SANDBOX_URL = running.url
+    settings.BUREAU_TIMEOUT_SECONDS = 1
+    settings.BUREAU_RETRY_BASE_SECONDS = 0
+    settings.BUREAU_MAX_ATTEMPTS = 3
+    yield running
+    running.stop()
+
+
+def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def faults(bureau, **values: Any) -> None:
+    bureau.faults.replace(dataclasses.replace(Faults(), **values))
+
+
+def seeded(bureau) -> None:
+    """The bureau holds what the furnisher reported (its regular reporting, through the outbox)."""
+    assert outbox.enqueue_reports() > 0
+    outbox.deliver_due(limit=10_000)
+
+    def all_accepted() -> bool:
+        outbox.poll_feedback()
+        return not OutboxMessage.objects.exclude(status=OutboxStatus.ACCEPTED).exists()
+
+    until(all_accepted)
+
+
+def approved(drive, records=None):
+    d = drive(records)
+    d.to_accepted()
+    d.investigate()
+    d.find_all("error_confirmed")
+    d.propose(
+        [
+            {
+                "item_id": i.pk,
+                "action": "correct",
+                "changes": [
+                    {"field": "status", "new": "normal"},
+                    {"field": "overdue_days", "new": 0},
+                    {"field": "overdue_amount", "new": "0.00"},
+                ],
+            }
+            for i in d.case.items.all()
+        ]
+    )
+    d.approve()
+    return d
+
+
+def held(bureau, business_id: str) -> dict[str, Any]:
+    return requests.get(f"{bureau.url}/v1/records/loan/{business_id}", timeout=5).json()
+
+
+def applied_times(bureau, business_id: str, operation: str) -> int:
+    history = held(bureau, business_id).get("history", [])
+    return sum(1 for entry in history if entry.get("operation") == operation)
+
+
+def submit(d) -> Any:
+    return actions.do_submit_correction(
+        d.case_id, expected_version=d.v, actor=d.cast.reporter, adapter_code="sandbox"
+    )
+
+
+def confirmed(d) -> bool:
+    outbox.deliver_due()
+    outbox.poll_feedback()
+    return d.case.status == "bureau_confirmed"
+
+
+def test_a_correction_leaves_through_the_outbox_and_is_confirmed_after_read_back(
+    bureau, drive, overdue_loan
+):
+    seeded(bureau)
+    d = approved(drive)
+    submission = submit(d)
+    # written with the action, not yet sent
+    (message,) = OutboxMessage.objects.filter(submission=submission)
+    assert (message.status, message.record_type, message.operation) == (
+        "pending",
+        "412",
+        "segment_correct",
+    )
+    assert message.payload["changes"][2] == {
+        "field": "overdue_amount",
+        "old": "52000.00",
+        "new": "0.00",
+    }
+    assert d.case.status == "correction_submitted"
+    # delivered: the case awaits the bureau
+    outbox.deliver_due()
+    message.refresh_from_db()
+    assert message.status == "delivered"
+    assert message.receipt.startswith("SBX-")
+    assert d.case.status == "awaiting_confirmation"
+    # the feedback comes, the record reads back with the new values, the case moves on
+    until(lambda: confirmed(d))
+    shown = held(bureau, overdue_loan.business_id)["fields"]
+    assert (shown["status"], shown["overdue_days"], shown["overdue_amount"]) == (
+        "normal",
+        0,
+        "0.00",
+    )
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.CONFIRMED
+    overdue_loan.refresh_from_db()
+    assert overdue_loan.status == "normal"
+
+
+def test_a_delivery_cut_off_after_the_bureau_stored_it_is_applied_once(bureau, drive, overdue_loan):
+    seeded(bureau)
+    d = approved(drive)
+    submit(d)
+    # the bureau stores the message, then takes longer than our timeout to answer
+    faults(bureau, timeout_next=1, timeout_seconds=3)
+    run = outbox.deliver_due()
+    assert run.retried
+    # the retry carries the same idempotency key: a duplicate for the bureau, applied once
+    until(lambda: outbox.deliver_due().delivered)
+    until(lambda: confirmed(d))
+    assert applied_times(bureau, overdue_loan.business_id, "segment_correct") == 1
+
+
+def test_a_worker_that_died_holding_a_message_leaves_it_to_the_next_once_its_lease_ends(
+    bureau, drive, overdue_loan
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    seeded(bureau)
+    d = approved(drive)
+    submit(d)
+    message = OutboxMessage.objects.get(case_id=d.case_id)
+    # a worker claimed it and sent it, then was killed before writing down the outcome
+    outbox.adapter("sandbox").deliver(message.payload)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        claimed_until=timezone.now() + dt.timedelta(minutes=1)
+    )
+    assert not outbox.deliver_due().delivered  # still held by the dead worker's lease
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        claimed_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert outbox.deliver_due().delivered == [message.pk]
+    until(lambda: confirmed(d))
+    assert applied_times(bureau, overdue_loan.business_id, "segment_correct") == 1
+
+
+def test_while_the_bureau_is_down_messages_wait_and_all_arrive_once_it_is_back(
+    bureau, drive, overdue_loan
+):
+    seeded(bureau)
+    d = approved(drive)
+    submit(d)
+    faults(bureau, down=True)
+    first = outbox.deliver_due()
+    assert first.retried
+    message = OutboxMessage.objects.get(case_id=d.case_id)
+    assert (message.status, message.attempts) == ("pending", 1)
+    assert "503" in message.last_error
+    faults(bureau)
+    until(lambda: confirmed(d))
+    assert applied_times(bureau, overdue_loan.business_id, "segment_correct") == 1
+
+
+def test_after_too_many_failures_the_message_is_parked_and_the_reporter_resends_it(
+    bureau, drive, overdue_loan, clerk
+):
+    seeded(bureau)
+    d = approved(drive)
+    submission = submit(d)
+    faults(bureau, down=True)
+    for _attempt in range(3):
+        outbox.deliver_due()
+    message = OutboxMessage.objects.get(case_id=d.case_id)
+    assert (message.status, message.attempts) == ("parked", 3)
+    submission.refresh_from_db()
+    assert submission.status == SubmissionStatus.PARKED
+    assert "503" in submission.bureau_reason
+    # only the reporter may resend; after the bureau is back, it arrives once
+    with pytest.raises(PermissionDenied):
+        outbox.do_retry_parked(submission.pk, actor=clerk)
+    faults(bureau)
+    assert outbox.do_retry_parked(submission.pk, actor=d.cast.reporter) == 1
+    until(lambda: confirmed(d))
+    assert applied_times(bureau, overdue_loan.business_id, "segment_correct") == 1
+
+
+def test_a_message_the_bureau_refuses_as_malformed_is_parked_at_once(bureau, drive):
+    seeded(bureau)
+    d = approved(drive)
+    submit(d)
+    faults(bureau, reject_http_next=1)
+    run = outbox.deliver_due()
+    assert len(run.parked) == 1
+    assert "format_error" in OutboxMessage.objects.get(pk=run.parked[0]).last_error
+
+
+def test_a_rejection_returns_the_case_to_the_reporter_with_the_bureau_reason(bureau, drive):
+    # the bureau was never told about the loan: the correction is refused
+    d = approved(drive)
+    submit(d)
+    outbox.deliver_due()
+    until(lambda: outbox.poll_feedback() or d.case.status == "bureau_rejected")
+    case = d.case
+    assert case.status == "bureau_rejected"
+    assert "E_RECORD_NOT_FOUND" in case.submissions.first().bureau_reason
+
+
+def test_duplicate_and_out_of_order_feedback_settle_each_case_once(
+    bureau, drive, overdue_loan, enterprise_a
+):
+    from xiufu import factories as f
+
+    another = f.loan(
+        enterprise_a, status="overdue", overdue_days=12, overdue_amount=Decimal("1000.00")
+    )
+    seeded(bureau)
+    first = approved(drive)
+    second = approved(drive, [("loans", another, "overdue_wrong")])
+    faults(bureau, hold=True, duplicate_feedback=True, reorder_feedback=True)
+    submit(first)
+    submit(second)
+    outbox.deliver_due()
+    faults(bureau, duplicate_feedback=True, reorder_feedback=True)
+    until(lambda: confirmed(first) and confirmed(second))
+    assert outbox.poll_feedback() == []  # nothing left: duplicates were recognised
+    for d in (first, second):
+        assert d.case.events.filter(event="confirm_correction").count() == 1
+    assert FeedbackCursor.objects.get(adapter="sandbox").after > 0
