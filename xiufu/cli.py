@@ -104,6 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_sandbox_bureau_arguments(sandbox_bureau)
 
+    bureau = commands.add_parser(
+        "bureau", help="the bureau connector: run the outbox worker, send reports, reconcile"
+    )
+    bureau_commands = bureau.add_subparsers(dest="bureau_command", required=True, metavar="ACTION")
+    deliver = bureau_commands.add_parser(
+        "deliver", help="run the outbox worker until stopped (serve's ticker also runs it)"
+    )
+    deliver.add_argument("--once", action="store_true", help="one pass, then exit")
+    deliver.add_argument("--interval", type=float, default=1.0, help="seconds between passes")
+    bureau_commands.add_parser(
+        "seed", help="queue the regular report of every record (a new bureau learns them)"
+    )
+    bureau_commands.add_parser(
+        "reconcile",
+        help="compare what the outbox believes was applied with the bureau's records",
+    )
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -130,6 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "check": cmd_check,
         "deadlines": cmd_deadlines,
         "ticker": cmd_ticker,
+        "bureau": cmd_bureau,
         "manage": cmd_manage,
     }
     return handler[args.command](args)
@@ -421,6 +439,55 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
             print(f"新记录：预警 {len(report.warned)} 件，超期 {len(report.breached)} 件。")
     rows = deadline_rows(include_on_track=args.all)
     print(format_rows(rows))
+    return 0
+
+
+def cmd_bureau(args: argparse.Namespace) -> int:
+    from xiufu.bureau import outbox
+
+    if args.bureau_command == "seed":
+        print(f"已排队 {outbox.enqueue_reports()} 条报送报文。")
+        return 0
+    if args.bureau_command == "reconcile":
+        from xiufu.bureau.reconcile import reconcile
+
+        result = reconcile()
+        for difference in result.differences:
+            print(difference.line())
+        print(
+            f"{result.adapter}: {result.records} records compared, "
+            f"{len(result.differences)} differences, {result.in_flight} messages still in flight"
+        )
+        return 1 if result.differences else 0
+    return _run_outbox_worker(once=args.once, interval=max(args.interval, 0.05))
+
+
+def _run_outbox_worker(*, once: bool, interval: float) -> int:
+    """Deliver due messages and read feedback, pass after pass, until SIGTERM/SIGINT; a pass that
+    fails (the database briefly away, say) is logged and the next one tries again."""
+    import logging
+    import signal
+    import threading
+
+    from django.db import close_old_connections
+
+    from xiufu.bureau import outbox
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    while not stop.is_set():
+        close_old_connections()
+        try:
+            run = outbox.deliver_due()
+            outbox.poll_feedback()
+            if run.delivered or run.parked:
+                print(f"送达 {len(run.delivered)}，重试 {len(run.retried)}，暂停 {len(run.parked)}")
+        except Exception:
+            logging.getLogger("xiufu.bureau").exception("outbox worker pass failed")
+        if once:
+            break
+        stop.wait(interval)
     return 0
 
 

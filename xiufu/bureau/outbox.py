@@ -45,6 +45,8 @@ PROTOCOL_KINDS = {
 }
 OPERATION_FOR_ACTION = {"correct": "segment_correct", "delete": "record_delete"}
 FINAL = (OutboxStatus.ACCEPTED, OutboxStatus.REJECTED)
+#: The dispute mark as the report shows it (异议标注).
+MARK_TEXT = "信息主体对此条信息有异议，数据提供机构正在核查处理。"
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -107,6 +109,31 @@ def enqueue_correction(proposal: Any, *, submission: Any, adapter_code: str) -> 
         case_reference=case.number,
     )
     return _enqueue(message, adapter_code=adapter_code, case=case, submission=submission)
+
+
+def enqueue_marks(case: Any, changed: dict[int, bool]) -> list[OutboxMessage]:
+    """Place (True) or remove (False) the dispute mark of each changed item at the bureau, when
+    the configured adapter goes through the outbox (direct adapters have no marks to send)."""
+    bureau = adapter()
+    if not bureau.outbox:
+        return []
+    enterprise = case.enterprise
+    written = []
+    for item in case.items.filter(pk__in=changed).order_by("pk"):
+        kind = "identity" if not item.business_id else item.record_kind
+        placed = changed[item.pk]
+        message = new_message(
+            furnisher=settings.FURNISHER_CODE,
+            operation="dispute_mark_add" if placed else "dispute_mark_remove",
+            record_kind=PROTOCOL_KINDS[kind],
+            business_id=item.business_id or enterprise.uscc,
+            uscc=enterprise.uscc,
+            enterprise_name=enterprise.name,
+            mark={"text": MARK_TEXT, "case_reference": case.number} if placed else None,
+            case_reference=case.number,
+        )
+        written.append(_enqueue(message, adapter_code=bureau.code, case=case, submission=None))
+    return written
 
 
 def record_fields(record: Any) -> dict[str, Any]:
@@ -269,12 +296,12 @@ def _acknowledge_delivered(pks: list[int]) -> None:
     from xiufu.cases.actions import do_acknowledge_submission
     from xiufu.cases.choices import CaseStatus
 
-    cases = (
-        OutboxMessage.objects.filter(pk__in=pks, case__status=CaseStatus.CORRECTION_SUBMITTED)
-        .values_list("case_id", flat=True)
-        .distinct()
+    cases = set(
+        OutboxMessage.objects.filter(
+            pk__in=pks, case__status=CaseStatus.CORRECTION_SUBMITTED, submission__isnull=False
+        ).values_list("case_id", flat=True)
     )
-    for case_id in cases:
+    for case_id in sorted(cases):
         pending = OutboxMessage.objects.filter(
             case_id=case_id, submission__isnull=False, status=OutboxStatus.PENDING
         )

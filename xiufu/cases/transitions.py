@@ -165,7 +165,9 @@ def run_transition(
         check_role(actor, case, transition)
         run_guards(transition, case, actor=actor, reason=reason)
         from_status = case.status
+        marks_before = _marks(case)
         step = (effect(case) if effect else None) or Step()
+        _send_mark_changes(case, marks_before)
         step.reason = step.reason or reason
         case.status = transition.leads_to(from_status)
         case.version += 1
@@ -181,6 +183,21 @@ def run_transition(
             rule_ids=step.rule_ids,
         )
     return case
+
+
+def _marks(case: Case) -> dict[int, bool]:
+    return dict(case.items.values_list("pk", "dispute_marked"))
+
+
+def _send_mark_changes(case: Case, before: dict[int, bool]) -> None:
+    """Dispute marks placed or removed by this transition go to the bureau through the outbox,
+    in the same transaction (Art. 25: the mark shows on the report while the dispute runs)."""
+    from xiufu.bureau import outbox
+
+    after = _marks(case)
+    changed = {pk: marked for pk, marked in after.items() if before.get(pk, False) != marked}
+    if changed:
+        outbox.enqueue_marks(case, changed)
 
 
 def _stamp(case: Case, event: str) -> None:

@@ -153,15 +153,19 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         accounts = accounts_of(world)
         _save_accounts(world, accounts, people, enterprises)
         record_event(events.DEMO_LOADED, actor=None, payload={"enterprises": len(enterprises)})
-        from xiufu.demo.cases import load_demo_cases
-
-        cases = load_demo_cases()
-        # A bureau behind the outbox (the sandbox) learns the records as the furnisher's
-        # regular reporting would send them; the worker delivers them in the background.
         from xiufu.bureau.adapters import adapter
         from xiufu.bureau.outbox import enqueue_reports
+        from xiufu.demo.cases import load_demo_cases
 
-        if adapter().outbox:
+        # A bureau behind the outbox (the sandbox) learns the records as the furnisher's regular
+        # reporting sends them (the worker delivers them in the background): before the cases,
+        # so that their dispute marks land on known records, and again after them, as the next
+        # month's report would carry the corrections the demo's history made.
+        to_bureau = adapter().outbox
+        if to_bureau:
+            enqueue_reports()
+        cases = load_demo_cases()
+        if to_bureau:
             enqueue_reports()
     # Fix the demo's materials under a signed, timestamped checkpoint now, so that their
     # receipts can be downloaded at once (the log itself is never reset).

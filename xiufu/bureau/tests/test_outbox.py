@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.conf import settings
 
 from xiufu.bureau import outbox
 from xiufu.bureau.models import FeedbackCursor, OutboxMessage, OutboxStatus
@@ -169,13 +170,14 @@ def test_a_worker_that_died_holding_a_message_leaves_it_to_the_next_once_its_lea
     seeded(bureau)
     d = approved(drive)
     submit(d)
-    message = OutboxMessage.objects.get(case_id=d.case_id)
+    message = OutboxMessage.objects.get(case_id=d.case_id, submission__isnull=False)
     # a worker claimed it and sent it, then was killed before writing down the outcome
     outbox.adapter("sandbox").deliver(message.payload)
     OutboxMessage.objects.filter(pk=message.pk).update(
         claimed_until=timezone.now() + dt.timedelta(minutes=1)
     )
-    assert not outbox.deliver_due().delivered  # still held by the dead worker's lease
+    held_back = outbox.deliver_due()  # still held by the dead worker's lease
+    assert message.pk not in held_back.delivered
     OutboxMessage.objects.filter(pk=message.pk).update(
         claimed_until=timezone.now() - dt.timedelta(seconds=1)
     )
@@ -193,7 +195,7 @@ def test_while_the_bureau_is_down_messages_wait_and_all_arrive_once_it_is_back(
     faults(bureau, down=True)
     first = outbox.deliver_due()
     assert first.retried
-    message = OutboxMessage.objects.get(case_id=d.case_id)
+    message = OutboxMessage.objects.get(case_id=d.case_id, submission__isnull=False)
     assert (message.status, message.attempts) == ("pending", 1)
     assert "503" in message.last_error
     faults(bureau)
@@ -210,7 +212,7 @@ def test_after_too_many_failures_the_message_is_parked_and_the_reporter_resends_
     faults(bureau, down=True)
     for _attempt in range(3):
         outbox.deliver_due()
-    message = OutboxMessage.objects.get(case_id=d.case_id)
+    message = OutboxMessage.objects.get(case_id=d.case_id, submission__isnull=False)
     assert (message.status, message.attempts) == ("parked", 3)
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PARKED
@@ -266,3 +268,76 @@ def test_duplicate_and_out_of_order_feedback_settle_each_case_once(
     for d in (first, second):
         assert d.case.events.filter(event="confirm_correction").count() == 1
     assert FeedbackCursor.objects.get(adapter="sandbox").after > 0
+
+
+def test_dispute_marks_are_placed_and_removed_at_the_bureau_with_the_case(
+    bureau, drive, overdue_loan
+):
+    seeded(bureau)
+    d = approved(drive)
+    # acceptance placed the mark: its message went with the acceptance
+    (mark,) = OutboxMessage.objects.filter(case_id=d.case_id, operation="dispute_mark_add")
+    assert mark.record_type == "DM1"
+    outbox.deliver_due()
+
+    def marked() -> list[dict[str, Any]]:
+        outbox.poll_feedback()
+        report = requests.get(f"{bureau.url}/v1/reports/{overdue_loan.enterprise.uscc}", timeout=5)
+        (record,) = [
+            r for r in report.json()["records"] if r["business_id"] == overdue_loan.business_id
+        ]
+        return record["dispute_marks"]
+
+    shown = until(marked)
+    assert shown[0]["case_reference"] == d.case.number
+    # the confirmed correction removes it
+    submit(d)
+    until(lambda: confirmed(d))
+    assert OutboxMessage.objects.filter(case_id=d.case_id, operation="dispute_mark_remove").exists()
+    until(lambda: (outbox.deliver_due() or True) and not marked())
+
+
+def test_reconcile_lists_every_difference_between_the_outbox_and_the_bureau(
+    bureau, drive, overdue_loan, capsys
+):
+    from xiufu.bureau.messages import new_message
+    from xiufu.bureau.reconcile import reconcile
+    from xiufu.cli import main as cli
+
+    seeded(bureau)
+    d = approved(drive)
+    submit(d)
+    until(lambda: confirmed(d))
+    outbox.deliver_due()
+    until(
+        lambda: (
+            outbox.poll_feedback()
+            or not OutboxMessage.objects.filter(status__in=["pending", "delivered"]).exists()
+        )
+    )
+    clean = reconcile()
+    assert clean.records > 0
+    assert clean.differences == []
+    assert cli(["bureau", "reconcile"]) == 0
+    # a change that did not go through the outbox (someone uploaded a file by hand, say)
+    enterprise = overdue_loan.enterprise
+    stray = new_message(
+        furnisher=settings.FURNISHER_CODE,
+        operation="segment_correct",
+        record_kind="loan",
+        business_id=overdue_loan.business_id,
+        uscc=enterprise.uscc,
+        enterprise_name=enterprise.name,
+        changes=[("overdue_days", 0, 9), ("five_tier_class", "special_mention", "substandard")],
+    )
+    requests.post(f"{bureau.url}/v1/messages", json=stray, timeout=5).raise_for_status()
+    found = until(lambda: reconcile().differences)
+    assert {(x.business_id, x.what, x.expected, x.shown) for x in found} == {
+        (overdue_loan.business_id, "field overdue_days", 0, 9),
+        (overdue_loan.business_id, "field five_tier_class", "special_mention", "substandard"),
+    }
+    capsys.readouterr()
+    assert cli(["bureau", "reconcile"]) == 1
+    printed = capsys.readouterr().out
+    assert "field overdue_days expected 0, bureau shows 9" in printed
+    assert "2 differences" in printed
