@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from xiufu.accounts.api import router as accounts_router
 from xiufu.accounts.auth import api_auth
 from xiufu.audit.api import router as audit_router
+from xiufu.bureau.api import router as bureau_router
 from xiufu.calendar.api import router as calendar_router
 from xiufu.cases.api import router as cases_router
 from xiufu.core.api import Utf8JSONRenderer, install_error_handlers
@@ -33,3 +34,4 @@ api.add_router("", calendar_router)
 api.add_router("", rules_router)
 api.add_router("", cases_router)
 api.add_router("", letters_router)
+api.add_router("", bureau_router)

@@ -145,17 +145,23 @@ def record_fields(record: Any) -> dict[str, Any]:
     }
 
 
-def enqueue_reports(*, adapter_code: str | None = None) -> int:
+def enqueue_reports(
+    *, adapter_code: str | None = None, business_ids: set[str] | None = None
+) -> int:
     """The furnisher's regular reporting of every record it holds (410/440/… and basic
     information), so that a new bureau (the sandbox on a fresh machine) holds what the reports
-    show. Returns the number of messages written."""
+    show; or, with ``business_ids``, the re-report of just those records. Returns the number of
+    messages written."""
     from xiufu.enterprises.models import Enterprise
     from xiufu.records.selectors import RECORD_KINDS
 
     code = adapter_code or settings.BUREAU_ADAPTER
     count = 0
     with transaction.atomic():
-        for enterprise in Enterprise.objects.order_by("pk"):
+        enterprises = Enterprise.objects.order_by("pk")
+        if business_ids is not None:
+            enterprises = enterprises.filter(uscc__in=business_ids)
+        for enterprise in enterprises:
             message = new_message(
                 furnisher=settings.FURNISHER_CODE,
                 operation="report",
@@ -169,6 +175,8 @@ def enqueue_reports(*, adapter_code: str | None = None) -> int:
             count += 1
         for kind_code, kind in RECORD_KINDS.items():
             records = kind.reported.objects.select_related("enterprise").order_by("pk")
+            if business_ids is not None:
+                records = records.filter(business_id__in=business_ids)
             for record in records:
                 message = new_message(
                     furnisher=settings.FURNISHER_CODE,

@@ -166,7 +166,10 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
             enqueue_reports()
         cases = load_demo_cases()
         if to_bureau:
-            enqueue_reports()
+            from xiufu.cases.models import DisputedItem
+
+            disputed = {i.business_id or i.case.enterprise.uscc for i in DisputedItem.objects.all()}
+            enqueue_reports(business_ids=disputed)
     # Fix the demo's materials under a signed, timestamped checkpoint now, so that their
     # receipts can be downloaded at once (the log itself is never reset).
     do_publish_checkpoint()

@@ -19,6 +19,7 @@ from xiufu.accounts.models import User
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.audit.choices import AccessChannel
 from xiufu.bureau.adapters import ADAPTERS
+from xiufu.bureau.models import OutboxMessage
 from xiufu.cases import presenters, selectors, workflow
 from xiufu.cases.checklists import checklist_for, pack_of
 from xiufu.cases.choices import (
@@ -355,6 +356,15 @@ class _Page:
                 "status": SubmissionStatus(s.status).label,
                 "adapter": ADAPTERS[s.adapter].label if s.adapter in ADAPTERS else s.adapter,
                 "submitted_by": self._name(s.submitted_by_id),
+                "parked": s.status == SubmissionStatus.PARKED,
+                "retry_form": self.form(
+                    "retry_bureau_messages",
+                    f.RetryForm,
+                    match=("submission_id", s.pk),
+                    initial={"submission_id": s.pk},
+                )
+                if s.status == SubmissionStatus.PARKED
+                else None,
             }
             for s in self.case.submissions.all()
         ]
@@ -400,6 +410,7 @@ class _Page:
             "tasks": self.tasks(),
             "proposal_form": self.proposal_form(),
             "submissions": self.submissions(),
+            "bureau_messages": list(OutboxMessage.objects.filter(case=case).order_by("id")),
             "timeline": self.timeline(),
             "forms": {
                 "reject_at_intake": self.form("reject_at_intake", f.RejectForm, grounds=grounds),

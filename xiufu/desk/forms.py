@@ -284,6 +284,16 @@ class FeedbackForm(VersionForm):
         }
 
 
+class RetryForm(VersionForm):
+    """Send a parked submission's messages again. The case does not change, so the action takes
+    no version: the form sends none on to it."""
+
+    submission_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def action_kwargs(self) -> dict[str, Any]:
+        return {"submission_id": self.cleaned_data["submission_id"]}
+
+
 # -- the correction proposal: per error item, correct or delete, and field → new value rows ------
 
 

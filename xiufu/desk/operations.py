@@ -3,8 +3,8 @@ calls — the same ``do_…`` function the API calls.
 
 The key is the last part of the URL (``/desk/cases/<id>/<key>/``) and, except for
 ``bureau_feedback`` (which records either of the bureau's two answers), the workflow event. An
-operation that is no workflow event (issuing a 非恶意逾期情况说明) says itself to whom it is
-offered (``available``).
+operation that is no workflow event (issuing a 非恶意逾期情况说明, resending a parked submission)
+says itself to whom it is offered (``available``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.audit.choices import AccessChannel
+from xiufu.bureau import outbox
 from xiufu.cases import actions
+from xiufu.cases.choices import SubmissionStatus
+from xiufu.cases.models import BureauSubmission
+from xiufu.core.errors import NotFound
 from xiufu.desk import forms as f
 from xiufu.letters import actions as letters
 
@@ -59,6 +64,21 @@ def _may_explain(actor: Any, case: Any) -> bool:
         and case.status in letters.EXPLANATION_STATES
         and has_perm(actor, Perm.VIEW_LEDGER)
     )
+
+
+def _may_resend(actor: Any, case: Any) -> bool:
+    """A reporter, while a submission of the case is parked (the action's own test)."""
+    return has_perm(actor, Perm.SUBMIT_TO_BUREAU) and any(
+        s.status == SubmissionStatus.PARKED for s in case.submissions.all()
+    )
+
+
+def _resend(case_id: int, *, submission_id: int, actor: Any) -> int:
+    """``do_retry_parked`` for a submission of this case (the form names it; another case's
+    submission is not found here)."""
+    if not BureauSubmission.objects.filter(pk=submission_id, case_id=case_id).exists():
+        raise NotFound(gettext("未找到该报送记录。"), what="submission")
+    return outbox.do_retry_parked(submission_id, actor=actor)
 
 
 OPERATIONS: dict[str, Operation] = {
@@ -127,6 +147,13 @@ OPERATIONS: dict[str, Operation] = {
         _("征信系统反馈已记录。"),
         "submission",
         events=("confirm_correction", "reject_by_bureau"),
+    ),
+    "retry_bureau_messages": _op(
+        f.RetryForm,
+        _resend,
+        _("报文已重新加入发送队列。"),
+        "submission",
+        available=_may_resend,
     ),
     "rework_correction": _op(
         f.ReasonForm, actions.do_rework_correction, _("已退回重新核查。"), "submission"

@@ -4,9 +4,6 @@ bureau's feedback (confirmed only after the record reads back with the new value
 
 from __future__ import annotations
 
-import dataclasses
-import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,75 +12,12 @@ import requests
 from django.conf import settings
 
 from xiufu.bureau import outbox
-from xiufu.bureau.models import FeedbackCursor, OutboxMessage, OutboxStatus
-from xiufu.bureau.sandbox.faults import Faults
-from xiufu.bureau.sandbox.server import start_in_thread
-from xiufu.cases import actions
+from xiufu.bureau.models import FeedbackCursor, OutboxMessage
+from xiufu.bureau.tests.conftest import approved, confirmed, faults, seeded, submit, until
 from xiufu.cases.choices import SubmissionStatus
 from xiufu.core.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def bureau(tmp_path, settings):
-    running = start_in_thread(store_path=tmp_path / "bureau.sqlite3", delay=0)
-    settings.BUREAU_ADAPTER = "sandbox"
-    settings.BUREAU_SANDBOX_URL = running.url
-    settings.BUREAU_TIMEOUT_SECONDS = 1
-    settings.BUREAU_RETRY_BASE_SECONDS = 0
-    settings.BUREAU_MAX_ATTEMPTS = 3
-    yield running
-    running.stop()
-
-
-def until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
-
-
-def faults(bureau, **values: Any) -> None:
-    bureau.faults.replace(dataclasses.replace(Faults(), **values))
-
-
-def seeded(bureau) -> None:
-    """The bureau holds what the furnisher reported (its regular reporting, through the outbox)."""
-    assert outbox.enqueue_reports() > 0
-    outbox.deliver_due(limit=10_000)
-
-    def all_accepted() -> bool:
-        outbox.poll_feedback()
-        return not OutboxMessage.objects.exclude(status=OutboxStatus.ACCEPTED).exists()
-
-    until(all_accepted)
-
-
-def approved(drive, records=None):
-    d = drive(records)
-    d.to_accepted()
-    d.investigate()
-    d.find_all("error_confirmed")
-    d.propose(
-        [
-            {
-                "item_id": i.pk,
-                "action": "correct",
-                "changes": [
-                    {"field": "status", "new": "normal"},
-                    {"field": "overdue_days", "new": 0},
-                    {"field": "overdue_amount", "new": "0.00"},
-                ],
-            }
-            for i in d.case.items.all()
-        ]
-    )
-    d.approve()
-    return d
 
 
 def held(bureau, business_id: str) -> dict[str, Any]:
@@ -93,18 +27,6 @@ def held(bureau, business_id: str) -> dict[str, Any]:
 def applied_times(bureau, business_id: str, operation: str) -> int:
     history = held(bureau, business_id).get("history", [])
     return sum(1 for entry in history if entry.get("operation") == operation)
-
-
-def submit(d) -> Any:
-    return actions.do_submit_correction(
-        d.case_id, expected_version=d.v, actor=d.cast.reporter, adapter_code="sandbox"
-    )
-
-
-def confirmed(d) -> bool:
-    outbox.deliver_due()
-    outbox.poll_feedback()
-    return d.case.status == "bureau_confirmed"
 
 
 def test_a_correction_leaves_through_the_outbox_and_is_confirmed_after_read_back(
