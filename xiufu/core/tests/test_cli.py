@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -27,6 +28,13 @@ def _run(args, env_overrides, timeout=120):
     )
 
 
+def _demo_uscc() -> str:
+    """One demo enterprise's USCC, from the demo's own deterministic world."""
+    from xiufu.demo.build import build_world
+
+    return str(build_world().enterprises[0].uscc)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,12 +42,13 @@ def _free_port() -> int:
 
 
 def test_serve_migrates_loads_demo_and_answers_healthz(tmp_path, fresh_database_url):
-    port = _free_port()
+    port, bureau_port = _free_port(), _free_port()
     env = {
         **os.environ,
         "XIUFU_DATA_DIR": str(tmp_path / "data"),
         "DATABASE_URL": fresh_database_url,
         "XIUFU_WEB_WORKERS": "1",
+        "XIUFU_SANDBOX_BUREAU_URL": f"http://127.0.0.1:{bureau_port}",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "xiufu.cli", "serve", "--port", str(port)],
@@ -59,9 +68,21 @@ def test_serve_migrates_loads_demo_and_answers_healthz(tmp_path, fresh_database_
             except OSError:
                 time.sleep(0.3)
         assert status == 200
+        # the sandbox bureau runs beside it, and the ticker delivers the demo's records to it
+        bureau_report = f"http://127.0.0.1:{bureau_port}/v1/reports/{_demo_uscc()}"
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(bureau_report, timeout=2) as r:
+                    if json.load(r)["records"]:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the sandbox bureau never showed the demo's records")
     finally:
         process.send_signal(signal.SIGTERM)
         output = process.communicate(timeout=30)[0]
+    assert "沙箱征信系统已启动" in output
     assert "演示账号" in output
     for username in ("clerk", "investigator", "approver", "reporter", "compliance", "auditor"):
         assert username in output
