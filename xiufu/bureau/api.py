@@ -72,3 +72,14 @@ def retry_submission(request: HttpRequest, submission_id: int) -> dict[str, int]
     bureau never applies one twice). 409 ``submission_not_parked`` when nothing is parked, 403
     ``role_required`` for anyone but a reporter, 404 for an unknown submission."""
     return {"resent": outbox.do_retry_parked(submission_id, actor=actor(request))}
+
+
+@router.post(
+    "/cases/{case_id}/bureau-messages/retry",
+    response={200: ResentOut, **ERRORS},
+    summary="Resend every parked message of a case",
+)
+def retry_case(request: HttpRequest, case_id: int) -> dict[str, int]:
+    """The reporter sends every parked message of the case again (its dispute marks, and its
+    submission's messages if parked), under their original ids. 409 ``nothing_parked``."""
+    return {"resent": outbox.do_retry_parked_case(case_id, actor=actor(request))}

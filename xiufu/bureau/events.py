@@ -8,5 +8,5 @@ MESSAGE_PARKED = register(
     ("message_id", "case", "attempts", "error"),
 )
 MESSAGES_RETRIED = register(
-    "xiufu.bureau.messages_retried", "人工重发报文", ("submission", "messages")
+    "xiufu.bureau.messages_retried", "人工重发报文", ("case", "submission", "messages")
 )

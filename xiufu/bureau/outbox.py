@@ -29,10 +29,13 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from xiufu.accounts.permissions import Perm, require
 from xiufu.bureau.adapters import BureauAdapter, FeedbackEvent, adapter
 from xiufu.bureau.messages import new_message, wire_value
 from xiufu.bureau.models import FeedbackCursor, OutboxMessage, OutboxStatus
+from xiufu.core.errors import Conflict, NotFound
 
 logger = logging.getLogger("xiufu.bureau")
 
@@ -318,37 +321,62 @@ def _acknowledge_delivered(pks: list[int]) -> None:
 
 
 def do_retry_parked(submission_id: int, *, actor: Any) -> int:
-    """The reporter sends a parked submission's messages again (same ids: never applied twice)."""
-    from xiufu.accounts.permissions import Perm, require
-    from xiufu.audit.actions import record_event
-    from xiufu.bureau import events
+    """The reporter sends a parked submission's messages again, with the case's parked dispute
+    marks (same ids: the bureau never applies one twice). Returns how many were resent."""
     from xiufu.cases.choices import SubmissionStatus
     from xiufu.cases.models import BureauSubmission
-    from xiufu.core.errors import Conflict, NotFound
 
     require(actor, Perm.SUBMIT_TO_BUREAU)
     with transaction.atomic():
         submission = BureauSubmission.objects.select_for_update().filter(pk=submission_id).first()
         if submission is None:
-            raise NotFound("未找到该报送记录。", what="submission")
+            raise NotFound(_("未找到该报送记录。"), what="submission")
         if submission.status != SubmissionStatus.PARKED:
-            raise Conflict("submission_not_parked", "该报送没有发送失败的报文，无需重发。")
-        count = OutboxMessage.objects.filter(
-            submission=submission, status=OutboxStatus.PARKED
-        ).update(
-            status=OutboxStatus.PENDING,
-            attempts=0,
-            next_attempt_at=timezone.now(),
-            claimed_until=None,
-        )
-        submission.status = SubmissionStatus.SUBMITTED
-        submission.save(update_fields=["status"])
-        record_event(
-            events.MESSAGES_RETRIED,
-            actor=actor,
-            target=submission,
-            payload={"submission": submission.pk, "messages": count},
-        )
+            raise Conflict("submission_not_parked", _("该报送没有发送失败的报文，无需重发。"))
+        return _resend(submission.case_id, actor=actor, target=submission)
+
+
+def do_retry_parked_case(case_id: int, *, actor: Any) -> int:
+    """Every parked message of a case sent again: its dispute marks, and its submission's
+    messages if they were parked too."""
+    from xiufu.cases.models import Case
+
+    require(actor, Perm.SUBMIT_TO_BUREAU)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None:
+            raise NotFound(_("未找到该案件。"), what="case")
+        if not OutboxMessage.objects.filter(case=case, status=OutboxStatus.PARKED).exists():
+            raise Conflict("nothing_parked", _("本案没有发送失败的报文，无需重发。"))
+        return _resend(case.pk, actor=actor, target=case)
+
+
+def _resend(case_id: int, *, actor: Any, target: Any) -> int:
+    from xiufu.audit.actions import record_event
+    from xiufu.bureau import events
+    from xiufu.cases.choices import SubmissionStatus
+    from xiufu.cases.models import BureauSubmission
+
+    parked = OutboxMessage.objects.select_for_update().filter(
+        case_id=case_id, status=OutboxStatus.PARKED
+    )
+    submissions = set(parked.exclude(submission=None).values_list("submission_id", flat=True))
+    count = parked.update(
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+    )
+    BureauSubmission.objects.filter(pk__in=submissions, status=SubmissionStatus.PARKED).update(
+        status=SubmissionStatus.SUBMITTED
+    )
+    record_event(
+        events.MESSAGES_RETRIED,
+        actor=actor,
+        target=target,
+        payload={
+            "case": case_id,
+            "submission": target.pk if isinstance(target, BureauSubmission) else None,
+            "messages": count,
+        },
+    )
     return count
 
 

@@ -19,7 +19,7 @@ from xiufu.accounts.models import User
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.audit.choices import AccessChannel
 from xiufu.bureau.adapters import ADAPTERS
-from xiufu.bureau.models import OutboxMessage
+from xiufu.bureau.models import OutboxMessage, OutboxStatus
 from xiufu.cases import presenters, selectors, workflow
 from xiufu.cases.checklists import checklist_for, pack_of
 from xiufu.cases.choices import (
@@ -411,6 +411,9 @@ class _Page:
             "proposal_form": self.proposal_form(),
             "submissions": self.submissions(),
             "bureau_messages": list(OutboxMessage.objects.filter(case=case).order_by("id")),
+            "parked_marks": OutboxMessage.objects.filter(
+                case=case, submission=None, status=OutboxStatus.PARKED
+            ).count(),
             "timeline": self.timeline(),
             "forms": {
                 "reject_at_intake": self.form("reject_at_intake", f.RejectForm, grounds=grounds),
@@ -432,5 +435,6 @@ class _Page:
                 "reopen": self.form("reopen", f.ReasonForm),
                 "pause_clock": self.form("pause_clock", f.ReasonForm),
                 "issue_non_malicious_explanation": self.explanation_form(items),
+                "retry_parked_marks": self.form("retry_parked_marks", f.CaseRetryForm),
             },
         }

@@ -294,6 +294,13 @@ class RetryForm(VersionForm):
         return {"submission_id": self.cleaned_data["submission_id"]}
 
 
+class CaseRetryForm(VersionForm):
+    """Send a case's parked dispute-mark messages again (the case itself does not change)."""
+
+    def action_kwargs(self) -> dict[str, Any]:
+        return {}
+
+
 # -- the correction proposal: per error item, correct or delete, and field → new value rows ------
 
 

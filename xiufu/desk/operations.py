@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from xiufu.accounts.permissions import Perm, has_perm
 from xiufu.audit.choices import AccessChannel
 from xiufu.bureau import outbox
+from xiufu.bureau.models import OutboxMessage, OutboxStatus
 from xiufu.cases import actions
 from xiufu.cases.choices import SubmissionStatus
 from xiufu.cases.models import BureauSubmission
@@ -70,6 +71,16 @@ def _may_resend(actor: Any, case: Any) -> bool:
     """A reporter, while a submission of the case is parked (the action's own test)."""
     return has_perm(actor, Perm.SUBMIT_TO_BUREAU) and any(
         s.status == SubmissionStatus.PARKED for s in case.submissions.all()
+    )
+
+
+def _may_resend_marks(actor: Any, case: Any) -> bool:
+    """A reporter, while dispute-mark messages of the case are parked."""
+    return (
+        has_perm(actor, Perm.SUBMIT_TO_BUREAU)
+        and OutboxMessage.objects.filter(
+            case=case, submission=None, status=OutboxStatus.PARKED
+        ).exists()
     )
 
 
@@ -154,6 +165,13 @@ OPERATIONS: dict[str, Operation] = {
         _("报文已重新加入发送队列。"),
         "submission",
         available=_may_resend,
+    ),
+    "retry_parked_marks": _op(
+        f.CaseRetryForm,
+        outbox.do_retry_parked_case,
+        _("异议标注报文已重新加入发送队列。"),
+        "submission",
+        available=_may_resend_marks,
     ),
     "rework_correction": _op(
         f.ReasonForm, actions.do_rework_correction, _("已退回重新核查。"), "submission"

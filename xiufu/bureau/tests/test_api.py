@@ -55,7 +55,7 @@ def test_the_reporter_resends_a_parked_submission_and_the_case_is_confirmed(bure
     # given the bureau is back
     faults(bureau)
     # when the reporter resends
-    assert _retry(client, submission.pk, 200) == {"resent": 1}
+    assert _retry(client, submission.pk, 200) == {"resent": 2}  # with the parked dispute mark
     # then the message waits to be sent again, and is confirmed once delivered and answered
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED

@@ -143,7 +143,8 @@ def test_after_too_many_failures_the_message_is_parked_and_the_reporter_resends_
     with pytest.raises(PermissionDenied):
         outbox.do_retry_parked(submission.pk, actor=clerk)
     faults(bureau)
-    assert outbox.do_retry_parked(submission.pk, actor=d.cast.reporter) == 1
+    # the correction, and the dispute mark the acceptance placed, which was parked with it
+    assert outbox.do_retry_parked(submission.pk, actor=d.cast.reporter) == 2
     until(lambda: confirmed(d))
     assert applied_times(bureau, overdue_loan.business_id, "segment_correct") == 1
 

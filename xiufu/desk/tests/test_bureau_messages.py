@@ -133,3 +133,46 @@ def test_a_submission_of_another_case_is_not_found_here(stuck, login, drive):  #
     assert response.status_code == 404
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.PARKED
+
+
+def test_dispute_marks_parked_while_the_bureau_was_down_are_resent_by_the_reporter(
+    bureau,  # noqa: F811 - the fixture imported above
+    drive,
+    login,
+    clerk,
+    settings,
+):
+    from xiufu.bureau import outbox
+    from xiufu.bureau.tests.conftest import seeded
+
+    seeded(bureau)
+    faults(bureau, down=True)
+    d = drive()
+    d.to_accepted()  # the acceptance places the mark: its message cannot be delivered
+    for _attempt in range(settings.BUREAU_MAX_ATTEMPTS):
+        outbox.deliver_due()
+    (mark,) = OutboxMessage.objects.filter(case_id=d.case_id, operation="dispute_mark_add")
+    assert mark.status == "parked"
+    # the clerk sees the alert but no button; the reporter resends
+    clerk_page = _page(login(clerk), d)
+    assert "条异议标注报文多次发送失败" in clerk_page
+    assert "retry_parked_marks" not in operations_on(clerk_page)
+    refused = login(clerk).post(f"/desk/cases/{d.case_id}/retry_parked_marks/", {"version": d.v})
+    assert refused.status_code in (200, 403)
+    mark.refresh_from_db()
+    assert mark.status == "parked"
+    reporter = login(d.cast.reporter)
+    assert "retry_parked_marks" in operations_on(_page(reporter, d))
+    faults(bureau)
+    reporter.post(f"/desk/cases/{d.case_id}/retry_parked_marks/", {"version": d.v})
+    mark.refresh_from_db()
+    assert mark.status == "pending"
+
+    def landed() -> bool:
+        outbox.deliver_due()
+        outbox.poll_feedback()
+        mark.refresh_from_db()
+        return mark.status == "accepted"
+
+    until(landed)
+    assert "条异议标注报文多次发送失败" not in _page(reporter, d)
