@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy
 RECORD_TYPES = {
     ("loans", "correct"): "412",
     ("loans", "delete"): "414",
+    ("loans", "reassign"): "411",
+    ("guarantees", "reassign"): "441",
     ("guarantees", "correct"): "442",
     ("guarantees", "delete"): "444",
     ("identity", "correct"): "310",

@@ -46,7 +46,11 @@ PROTOCOL_KINDS = {
     "public_records": "public_record",
     "identity": "basic_info",
 }
-OPERATION_FOR_ACTION = {"correct": "segment_correct", "delete": "record_delete"}
+OPERATION_FOR_ACTION = {
+    "correct": "segment_correct",
+    "delete": "record_delete",
+    "reassign": "identity_change",
+}
 FINAL = (OutboxStatus.ACCEPTED, OutboxStatus.REJECTED)
 #: The dispute mark as the report shows it (异议标注).
 MARK_TEXT = "信息主体对此条信息有异议，数据提供机构正在核查处理。"
@@ -96,6 +100,17 @@ def enqueue_correction(proposal: Any, *, submission: Any, adapter_code: str) -> 
     case = item.case
     enterprise = case.enterprise
     kind = "identity" if not item.business_id else item.record_kind
+    changes: list[tuple[str, Any, Any]] | None = None
+    if proposal.action == "correct":
+        changes = [
+            (c["field"], _typed(kind, c["field"], c.get("old")), _typed(kind, c["field"], c["new"]))
+            for c in proposal.changes
+        ]
+    elif proposal.action == "reassign":
+        from xiufu.enterprises.models import Enterprise
+
+        owner = Enterprise.objects.get(uscc=proposal.changes[0]["new"])
+        changes = [("uscc", enterprise.uscc, owner.uscc), ("name", enterprise.name, owner.name)]
     message = new_message(
         furnisher=settings.FURNISHER_CODE,
         operation=OPERATION_FOR_ACTION[proposal.action],
@@ -103,12 +118,7 @@ def enqueue_correction(proposal: Any, *, submission: Any, adapter_code: str) -> 
         business_id=item.business_id or enterprise.uscc,
         uscc=enterprise.uscc,
         enterprise_name=enterprise.name,
-        changes=[
-            (c["field"], _typed(kind, c["field"], c.get("old")), _typed(kind, c["field"], c["new"]))
-            for c in proposal.changes
-        ]
-        if proposal.action == "correct"
-        else None,
+        changes=changes,
         case_reference=case.number,
     )
     return _enqueue(message, adapter_code=adapter_code, case=case, submission=submission)
@@ -449,6 +459,12 @@ def read_back_difference(bureau: BureauAdapter, message: OutboxMessage) -> str:
         return f"{message.business_id}：回读核对发现记录仍在报告中展示"
     if held is None:
         return f"{message.business_id}：回读核对时征信系统未返回该记录"
+    if payload["operation"] == "identity_change":
+        wanted = {c["field"]: c["new"] for c in payload["changes"]}
+        shown = held.get("enterprise", {})
+        if any(shown.get(name) != value for name, value in wanted.items()):
+            return f"{message.business_id}：回读核对发现记录仍未变更至新的主体"
+        return ""
     fields = held.get("fields", {})
     wrong = [
         change["field"]

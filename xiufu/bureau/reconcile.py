@@ -30,6 +30,7 @@ class Belief:
     fields: dict[str, Any] = field(default_factory=dict)
     deleted: bool = False
     marks: set[str] = field(default_factory=set)
+    uscc: str = ""
     last_message: str = ""
 
 
@@ -69,6 +70,11 @@ def beliefs(adapter_code: str) -> dict[tuple[str, str], Belief]:
         operation = payload["operation"]
         if operation == "report":
             belief.fields, belief.deleted = dict(payload["record"]), False
+            belief.uscc = payload["enterprise"]["uscc"]
+        elif operation == "identity_change":
+            for change in payload["changes"]:
+                if change["field"] == "uscc":
+                    belief.uscc = change["new"]
         elif operation == "segment_correct":
             for change in payload["changes"]:
                 belief.fields[change["field"]] = change["new"]
@@ -104,6 +110,9 @@ def _compare(belief: Belief, held: dict[str, Any] | None) -> list[Difference]:
         for name, value in sorted(belief.fields.items())
         if shown_fields.get(name) != value
     ]
+    shown_uscc = held.get("enterprise", {}).get("uscc", "")
+    if belief.uscc and shown_uscc != belief.uscc:
+        found.append(diff("enterprise", belief.uscc, shown_uscc))
     shown_marks = {m.get("case_reference") or "" for m in held.get("dispute_marks", [])}
     if shown_marks != belief.marks:
         found.append(diff("dispute marks", sorted(belief.marks), sorted(shown_marks)))

@@ -85,6 +85,7 @@ class ReviewVerdict(models.TextChoices):
 class ProposalAction(models.TextChoices):
     CORRECT = "correct", _("按段更正")
     DELETE = "delete", _("整笔删除")
+    REASSIGN = "reassign", _("标识变更（记录属于另一企业）")
 
 
 class ProposalDecision(models.TextChoices):

@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
-from xiufu.cases.actions.correction import IDENTITY_CORRECTABLE, NOT_CORRECTABLE
+from xiufu.cases.actions.correction import (
+    IDENTITY_CORRECTABLE,
+    NOT_CORRECTABLE,
+    REASSIGNABLE,
+)
 from xiufu.cases.choices import ProposalAction, ProposalDecision
 from xiufu.cases.models import CorrectionProposal, DisputedItem
 from xiufu.cases.snapshots import differences
@@ -68,7 +73,11 @@ def correctable_fields(kind: str) -> list[tuple[str, str]]:
         names = [n for n in names if n in IDENTITY_CORRECTABLE]
     else:
         names = [n for n in names if n not in NOT_CORRECTABLE]
-    return [(n, display.field_label(model, n)) for n in names]
+    fields = [(n, display.field_label(model, n)) for n in names]
+    if kind in REASSIGNABLE:
+        # for an identity change (标识变更): the USCC of the enterprise the record belongs to
+        fields.append(("enterprise", _("所属企业（标识变更时填写统一社会信用代码）")))
+    return fields
 
 
 def comparison(

@@ -15,7 +15,7 @@ from xiufu.bureau import outbox
 from xiufu.bureau.models import FeedbackCursor, OutboxMessage
 from xiufu.bureau.tests.conftest import approved, confirmed, faults, seeded, submit, until
 from xiufu.cases.choices import SubmissionStatus
-from xiufu.core.errors import PermissionDenied
+from xiufu.core.errors import InvalidInput, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +264,37 @@ def test_reconcile_lists_every_difference_between_the_outbox_and_the_bureau(
     printed = capsys.readouterr().out
     assert "field overdue_days expected 0, bureau shows 9" in printed
     assert "2 differences" in printed
+
+
+def test_a_loan_that_belongs_to_another_enterprise_is_moved_by_an_identity_change(
+    bureau, drive, overdue_loan, enterprise_b
+):
+    from xiufu.bureau.reconcile import reconcile
+
+    seeded(bureau)
+    d = drive()
+    d.to_accepted()
+    d.investigate()
+    d.find_all("error_confirmed")
+    (item,) = d.case.items.all()
+    proposal = {"item_id": item.pk, "action": "reassign"}
+    with pytest.raises(InvalidInput):  # an enterprise we do not know
+        d.propose([{**proposal, "changes": [{"field": "enterprise", "new": "91110000MA0000000X"}]}])
+    d.propose([{**proposal, "changes": [{"field": "enterprise", "new": enterprise_b.uscc}]}])
+    d.approve()
+    submit(d)
+    (message,) = OutboxMessage.objects.filter(case_id=d.case_id, operation="identity_change")
+    assert message.record_type == "411"
+    until(lambda: confirmed(d))
+    held_now = held(bureau, overdue_loan.business_id)
+    assert held_now["enterprise"] == {"uscc": enterprise_b.uscc, "name": enterprise_b.name}
+    overdue_loan.refresh_from_db()
+    assert overdue_loan.enterprise_id == enterprise_b.pk
+    until(
+        lambda: (
+            (outbox.deliver_due() or True)
+            and (outbox.poll_feedback() or True)
+            and not OutboxMessage.objects.filter(status__in=["pending", "delivered"]).exists()
+        )
+    )
+    assert reconcile().differences == []

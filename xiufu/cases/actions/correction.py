@@ -87,6 +87,42 @@ def _parse_changes(item: DisputedItem, raw: list[dict[str, Any]]) -> list[dict[s
     return changes
 
 
+#: Record kinds whose subject can be changed by an identity change (411 / 441).
+REASSIGNABLE = {"loans", "guarantees"}
+
+
+def _parse_reassignment(item: DisputedItem, raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """标识变更: the record belongs to another enterprise, named by its USCC (one we know)."""
+    if item.record_kind not in REASSIGNABLE:
+        raise InvalidInput(
+            CaseErrorCode.INVALID_CHANGE,
+            _("只有借贷和担保记录可以办理标识变更。"),
+            details={"item": item.pk, "record_kind": item.record_kind},
+        )
+    record: Any = _target(item)
+    new = str((raw[0] if len(raw) == 1 else {}).get("new") or "").strip().upper()
+    if len(raw) != 1 or raw[0].get("field") != "enterprise" or not new:
+        raise InvalidInput(
+            CaseErrorCode.INVALID_CHANGE,
+            _("标识变更须且只须给出记录真正所属企业的统一社会信用代码（字段 enterprise）。"),
+            details={"item": item.pk, "field": "enterprise"},
+        )
+    owner = Enterprise.objects.filter(uscc=new).first()
+    if owner is None:
+        raise InvalidInput(
+            CaseErrorCode.INVALID_CHANGE,
+            _("统一社会信用代码为 %(uscc)s 的企业不在本机构的客户中。") % {"uscc": new},
+            details={"item": item.pk, "field": "enterprise"},
+        )
+    if owner.pk == record.enterprise_id:
+        raise InvalidInput(
+            CaseErrorCode.INVALID_CHANGE,
+            _("标识变更后的企业与原企业相同。"),
+            details={"item": item.pk, "field": "enterprise"},
+        )
+    return [{"field": "enterprise", "old": record.enterprise.uscc, "new": owner.uscc}]
+
+
 def do_propose_correction(
     case_id: int, *, proposals: list[dict[str, Any]], expected_version: int, actor: Any
 ) -> Case:
@@ -114,14 +150,16 @@ def do_propose_correction(
             if action not in ProposalAction.values:
                 raise InvalidInput(
                     CaseErrorCode.INVALID_CHANGE,
-                    _("更正方式须为按段更正或整笔删除。"),
+                    _("更正方式须为按段更正、整笔删除或标识变更。"),
                     details={"item": item_id, "choices": list(ProposalAction.values)},
                 )
-            changes = (
-                _parse_changes(item, proposal.get("changes") or [])
-                if action == ProposalAction.CORRECT
-                else []
-            )
+            raw = proposal.get("changes") or []
+            if action == ProposalAction.CORRECT:
+                changes = _parse_changes(item, raw)
+            elif action == ProposalAction.REASSIGN:
+                changes = _parse_reassignment(item, raw)
+            else:
+                changes = []
             CorrectionProposal.objects.create(
                 item=item, action=action, changes=changes, proposed_by=actor
             )
@@ -280,13 +318,17 @@ def do_acknowledge_submission(
 
 def _apply(proposal: CorrectionProposal) -> None:
     """The bureau confirmed: the reported record now carries the new values (or is gone)."""
-    record = _target(proposal.item)
+    record: Any = _target(proposal.item)
     if proposal.action == ProposalAction.DELETE:
         record.delete()
         return
+    if proposal.action == ProposalAction.REASSIGN:
+        record.enterprise = Enterprise.objects.get(uscc=proposal.changes[0]["new"])
+        record.save(update_fields=["enterprise"])
+        return
     for change in proposal.changes:
         field = record._meta.get_field(change["field"])
-        setattr(record, field.attname, field.to_python(change["new"]))  # type: ignore[union-attr]
+        setattr(record, field.attname, field.to_python(change["new"]))
     record.save()
 
 
