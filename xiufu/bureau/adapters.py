@@ -21,19 +21,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext_lazy
 
-# Record types of the second-generation reporting interface (REGULATIONS.md §3.5; our mapping).
-RECORD_TYPES = {
-    ("loans", "correct"): "412",
-    ("loans", "delete"): "414",
-    ("loans", "reassign"): "411",
-    ("guarantees", "reassign"): "441",
-    ("guarantees", "correct"): "442",
-    ("guarantees", "delete"): "444",
-    ("identity", "correct"): "310",
-    ("identity", "delete"): "314",
-    ("public_records", "correct"): "public_record_correction",
-    ("public_records", "delete"): "public_record_deletion",
-}
+from xiufu.bureau.messages import OPERATION_FOR_ACTION, PROTOCOL_KINDS, record_type_for
 
 
 @dataclass(frozen=True)
@@ -241,8 +229,9 @@ def adapter(code: str | None = None) -> BureauAdapter:
 
 
 def message_for(*, record_kind: str, action: str, business_id: str, changes: list[dict]) -> dict:
+    """The summary a direct adapter records for one proposal (the outbox sends full messages)."""
     return {
-        "record_type": RECORD_TYPES[(record_kind, action)],
+        "record_type": record_type_for(PROTOCOL_KINDS[record_kind], OPERATION_FOR_ACTION[action]),
         "business_id": business_id,
         "action": action,
         "changes": changes,

@@ -78,6 +78,20 @@ _FAMILIES = {
     "guarantee": "44",
 }
 
+#: xiufu's record kinds (xiufu.records' kinds, plus identity items) → the protocol's.
+PROTOCOL_KINDS = {
+    "loans": "loan",
+    "guarantees": "guarantee",
+    "public_records": "public_record",
+    "identity": "basic_info",
+}
+#: A correction proposal's action (xiufu.cases.choices.ProposalAction) → the operation.
+OPERATION_FOR_ACTION = {
+    "correct": "segment_correct",
+    "delete": "record_delete",
+    "reassign": "identity_change",
+}
+
 #: (record_kind, operation) -> record type. A pair that is missing is not a valid message.
 RECORD_TYPES: dict[tuple[str, str], str] = {
     **{

@@ -33,24 +33,17 @@ from django.utils.translation import gettext as _
 
 from xiufu.accounts.permissions import Perm, require
 from xiufu.bureau.adapters import BureauAdapter, FeedbackEvent, adapter
-from xiufu.bureau.messages import new_message, wire_value
+from xiufu.bureau.messages import (
+    OPERATION_FOR_ACTION,
+    PROTOCOL_KINDS,
+    new_message,
+    wire_value,
+)
 from xiufu.bureau.models import FeedbackCursor, OutboxMessage, OutboxStatus
 from xiufu.core.errors import Conflict, NotFound
 
 logger = logging.getLogger("xiufu.bureau")
 
-# Our record kinds (xiufu.records.selectors.RECORD_KINDS, plus identity items) → the protocol's.
-PROTOCOL_KINDS = {
-    "loans": "loan",
-    "guarantees": "guarantee",
-    "public_records": "public_record",
-    "identity": "basic_info",
-}
-OPERATION_FOR_ACTION = {
-    "correct": "segment_correct",
-    "delete": "record_delete",
-    "reassign": "identity_change",
-}
 FINAL = (OutboxStatus.ACCEPTED, OutboxStatus.REJECTED)
 #: The dispute mark as the report shows it (异议标注).
 MARK_TEXT = "信息主体对此条信息有异议，数据提供机构正在核查处理。"
