@@ -81,7 +81,7 @@ def test_serve_migrates_loads_demo_and_answers_healthz(tmp_path, fresh_database_
             pytest.fail("the sandbox bureau never showed the demo's records")
     finally:
         process.send_signal(signal.SIGTERM)
-        output = process.communicate(timeout=30)[0]
+        output = process.communicate(timeout=90)[0]
     assert "沙箱征信系统已启动" in output
     assert "演示账号" in output
     for username in ("clerk", "investigator", "approver", "reporter", "compliance", "auditor"):
