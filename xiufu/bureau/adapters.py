@@ -118,16 +118,20 @@ class SandboxAdapter(BureauAdapter):
     outbox = True
 
     def __init__(self) -> None:
+        import requests
         from django.conf import settings
 
         self.url = settings.BUREAU_SANDBOX_URL.rstrip("/")
         self.timeout = settings.BUREAU_TIMEOUT_SECONDS
         self.furnisher = settings.FURNISHER_CODE
+        # One session per adapter (a worker's pass), kept-alive connections where the bureau
+        # allows them; the sandbox is reached directly, never through a proxy from the
+        # environment (which requests would otherwise look up again for every message).
+        self.session = requests.Session()
+        self.session.trust_env = False
 
     def _request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        import requests
-
-        response = requests.request(
+        response = self.session.request(
             method, f"{self.url}{path}", json=body, timeout=self.timeout, allow_redirects=False
         )
         try:

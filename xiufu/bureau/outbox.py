@@ -255,7 +255,7 @@ def deliver_due(*, limit: int = 100, only: str | None = None) -> DeliveryRun:
 def _record_attempt(pk: int, result: Any, run: DeliveryRun) -> None:
     now = timezone.now()
     with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().get(pk=pk)
+        message = OutboxMessage.objects.select_for_update().defer("payload").get(pk=pk)
         message.attempts += 1
         message.claimed_until = None
         if result.delivered:
@@ -274,7 +274,17 @@ def _record_attempt(pk: int, result: Any, run: DeliveryRun) -> None:
             message.last_error = result.error
             run.parked.append(pk)
             _flag_parked(message)
-        message.save()
+        message.save(
+            update_fields=[
+                "attempts",
+                "claimed_until",
+                "status",
+                "receipt",
+                "delivered_at",
+                "last_error",
+                "next_attempt_at",
+            ]
+        )
     if pk in run.retried or pk in run.parked:
         logger.warning(
             "bureau delivery failed",
@@ -404,7 +414,10 @@ def _apply_feedback(event: FeedbackEvent) -> int | None:
     """Record one feedback event on its message (once); returns the submission to settle."""
     with transaction.atomic():
         message = (
-            OutboxMessage.objects.select_for_update().filter(message_id=event.message_id).first()
+            OutboxMessage.objects.select_for_update()
+            .defer("payload")
+            .filter(message_id=event.message_id)
+            .first()
         )
         if message is None or message.status in FINAL:
             return message.submission_id if message else None  # not ours, or a duplicate
@@ -414,7 +427,16 @@ def _apply_feedback(event: FeedbackEvent) -> int | None:
         message.feedback_at = timezone.now()
         message.delivered_at = message.delivered_at or message.feedback_at
         message.claimed_until = None
-        message.save()
+        message.save(
+            update_fields=[
+                "status",
+                "error_code",
+                "error_message",
+                "feedback_at",
+                "delivered_at",
+                "claimed_until",
+            ]
+        )
         return message.submission_id
 
 
