@@ -232,6 +232,15 @@ def adapter(code: str | None = None) -> BureauAdapter:
     return ADAPTERS[chosen]()
 
 
+def goes_through_outbox(code: str | None = None) -> bool:
+    """Whether the adapter (the configured one by default) takes its messages from the outbox;
+    answered from the class, without opening the adapter's connections."""
+    from django.conf import settings
+
+    chosen = ADAPTERS.get(code or settings.BUREAU_ADAPTER)
+    return bool(chosen is not None and chosen.outbox)
+
+
 def message_for(*, record_kind: str, action: str, business_id: str, changes: list[dict]) -> dict:
     """The summary a direct adapter records for one proposal (the outbox sends full messages)."""
     return {

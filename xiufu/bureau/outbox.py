@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xiufu.accounts.permissions import Perm, require
-from xiufu.bureau.adapters import BureauAdapter, FeedbackEvent, adapter
+from xiufu.bureau.adapters import BureauAdapter, FeedbackEvent, adapter, goes_through_outbox
 from xiufu.bureau.messages import (
     OPERATION_FOR_ACTION,
     PROTOCOL_KINDS,
@@ -120,9 +120,9 @@ def enqueue_correction(proposal: Any, *, submission: Any, adapter_code: str) -> 
 def enqueue_marks(case: Any, changed: dict[int, bool]) -> list[OutboxMessage]:
     """Place (True) or remove (False) the dispute mark of each changed item at the bureau, when
     the configured adapter goes through the outbox (direct adapters have no marks to send)."""
-    bureau = adapter()
-    if not bureau.outbox:
+    if not goes_through_outbox():
         return []
+    code = settings.BUREAU_ADAPTER
     enterprise = case.enterprise
     written = []
     for item in case.items.filter(pk__in=changed).order_by("pk"):
@@ -138,7 +138,7 @@ def enqueue_marks(case: Any, changed: dict[int, bool]) -> list[OutboxMessage]:
             mark={"text": MARK_TEXT, "case_reference": case.number} if placed else None,
             case_reference=case.number,
         )
-        written.append(_enqueue(message, adapter_code=bureau.code, case=case, submission=None))
+        written.append(_enqueue(message, adapter_code=code, case=case, submission=None))
     return written
 
 
@@ -397,8 +397,17 @@ def _resend(case_id: int, *, actor: Any, target: Any) -> int:
 
 
 def poll_feedback(adapter_code: str | None = None) -> list[str]:
-    """Read new feedback and settle the submissions it completes; returns their case numbers."""
-    code = adapter_code or settings.BUREAU_ADAPTER
+    """Read new feedback and settle the submissions it completes; returns their case numbers.
+    Without ``adapter_code``: from the configured adapter and every other one that has messages
+    awaiting feedback (a reporter may have chosen another channel for one submission)."""
+    if adapter_code:
+        return _poll_feedback(adapter_code)
+    waiting = OutboxMessage.objects.filter(status=OutboxStatus.DELIVERED).order_by()
+    codes = {settings.BUREAU_ADAPTER, *waiting.values_list("adapter", flat=True).distinct()}
+    return [number for code in sorted(codes) for number in _poll_feedback(code)]
+
+
+def _poll_feedback(code: str) -> list[str]:
     bureau = adapter(code)
     if not bureau.outbox:
         return []

@@ -153,7 +153,7 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         accounts = accounts_of(world)
         _save_accounts(world, accounts, people, enterprises)
         record_event(events.DEMO_LOADED, actor=None, payload={"enterprises": len(enterprises)})
-        from xiufu.bureau.adapters import adapter
+        from xiufu.bureau.adapters import goes_through_outbox
         from xiufu.bureau.outbox import enqueue_reports
         from xiufu.demo.cases import load_demo_cases
 
@@ -161,7 +161,7 @@ def load_demo(*, reset: bool = True) -> DemoSummary:
         # reporting sends them (the worker delivers them in the background): before the cases,
         # so that their dispute marks land on known records, and again after them, as the next
         # month's report would carry the corrections the demo's history made.
-        to_bureau = adapter().outbox
+        to_bureau = goes_through_outbox()
         if to_bureau:
             enqueue_reports()
         cases = load_demo_cases()
