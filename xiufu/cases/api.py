@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from xiufu.cases import actions, presenters, selectors
-from xiufu.cases.checklists import checklist_for, pack_of
+from xiufu.cases.checklists import checklist_for
 from xiufu.cases.schemas import (
     AddItemIn,
     AnswerIn,
@@ -195,12 +195,11 @@ def reply_preview(request: HttpRequest, case_id: int) -> dict[str, Any]:
     preview = actions.preview_reply(case_id, actor=user)
     case = selectors.get_case(user, case_id)
     presenters.log_case_read(user, case)
-    pack = pack_of(case)
     return {
         "version": preview.version,
         "required": preview.required,
         "rule_ids": preview.rule_ids,
-        "explanations": [pack.explain(rule_id) for rule_id in preview.rule_ids],
+        "explanations": preview.explanations,
         "digest": preview.digest,
         "letters": [
             {
@@ -230,7 +229,7 @@ def reply_preview_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResp
     """The letter marked "预览": not numbered, stored or logged in the evidence log."""
     user = actor(request)
     preview = actions.preview_reply(case_id, actor=user)
-    draft = next((d for d in preview.drafts if d.kind == kind), None)
+    draft = preview.draft(kind)
     if draft is None:
         raise NotFound(_("本次答复不包含该文书。"), what="letter")
     pdf = preview_pdf(draft)

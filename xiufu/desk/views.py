@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xiufu.audit.choices import AccessChannel
 from xiufu.cases import actions, presenters, selectors
-from xiufu.cases.checklists import pack_of
 from xiufu.core.middleware import CONTENT_SECURITY_POLICY
 from xiufu.core.pages import attempt, redirect_back, staff_page
 from xiufu.desk import selectors as desk
@@ -127,8 +126,7 @@ def reply_preview(request: HttpRequest, case_id: int) -> HttpResponseBase:
     case = selectors.get_case(request.user, case_id)
     presenters.log_case_read(request.user, case, channel=AccessChannel.PAGE)
     form = ReplyForm(initial={"version": preview.version, "preview_digest": preview.digest})
-    pack = pack_of(case)
-    rules = [pack.explain(rule_id) for rule_id in preview.rule_ids]
+    rules = preview.explanations
     return render(
         request,
         "desk/reply_preview.html",
@@ -144,7 +142,7 @@ def reply_preview_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResp
     preview = attempt(request, lambda: actions.preview_reply(case_id, actor=request.user))
     if preview is None:
         return redirect(reverse("desk:case", args=[case_id]))
-    draft = next((d for d in preview.drafts if d.kind == kind), None)
+    draft = preview.draft(kind)
     if draft is None:
         raise Http404
     pdf = attempt(request, lambda: preview_pdf(draft))

@@ -83,6 +83,11 @@ class ReplyPreview:
     digest: str
     required: bool
     rule_ids: list[str]
+    # The rules that ask for the preview, in plain Chinese with their citations.
+    explanations: list[str]
+
+    def draft(self, kind: str) -> issuing.Draft | None:
+        return next((d for d in self.drafts if d.kind == kind), None)
 
 
 def preview_reply(case_id: int, *, actor: Any) -> ReplyPreview:
@@ -96,6 +101,7 @@ def preview_reply(case_id: int, *, actor: Any) -> ReplyPreview:
         run_guards(transition, case, actor=actor, reason="")
         drafts = [issuing.draft(case, kind) for kind in _settle_reply(case, actor)]
         rule_ids = issuing.preview_rule_ids(case, [d.kind for d in drafts])
+        pack = pack_of(case)
         preview = ReplyPreview(
             case_id=case.pk,
             version=case.version,
@@ -103,6 +109,7 @@ def preview_reply(case_id: int, *, actor: Any) -> ReplyPreview:
             digest=issuing.digest(drafts),
             required=bool(rule_ids),
             rule_ids=rule_ids,
+            explanations=[pack.explain(rule_id) for rule_id in rule_ids],
         )
         transaction.set_rollback(True)
     return preview
